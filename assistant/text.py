@@ -1,0 +1,75 @@
+"""Korean text processing on Kiwi: search tokens, sentence splitting, normalisation."""
+
+from __future__ import annotations
+
+import re
+import threading
+import unicodedata
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from kiwipiepy import Kiwi
+
+# Content morphemes: nouns, roots of verbs/adjectives, numbers, Latin, Hanja, roots.
+_KEEP = frozenset({"NNG", "NNP", "NNB", "NR", "NP", "VV", "VA", "XR", "SL", "SH", "SN", "MAG"})
+_NOUNS = frozenset({"NNG", "NNP", "SL", "SH", "XR"})
+# Words that carry no topic in a question.
+_STOP = frozenset(
+    {"것", "수", "등", "및", "알리", "주", "하", "되", "있", "없", "이", "그", "저", "뭐", "무엇", "어디", "누구",
+     "어떻", "얼마", "몇", "어떤", "언제", "왜", "좀", "관련", "대하", "대한", "위하", "통하"}
+)
+
+_lock = threading.Lock()
+
+
+@lru_cache(maxsize=1)
+def kiwi() -> Kiwi:
+    """The process-wide Kiwi analyser (built on first use; ~1 s)."""
+    from kiwipiepy import Kiwi
+
+    k = Kiwi()
+    k.tokenize("초기화")  # the first call loads the model; pay it here, not in a user's query
+    return k
+
+
+def fold(text: str) -> str:
+    """Normalise for matching: NFKC, lower case, no whitespace, unified dashes and quotes."""
+    text = unicodedata.normalize("NFKC", text).lower()
+    text = re.sub(r"[‐‑‒–—―−]", "-", text)
+    text = re.sub(r"[‘’`´']", "'", text)
+    return re.sub(r"\s+", "", text)
+
+
+def tokens(text: str) -> list[str]:
+    """BM25 tokens: content morphemes, plus joined runs of adjacent nouns (소프트웨어+정책).
+
+    Joined runs let "소프트웨어정책과" typed without spaces meet "소프트웨어 정책과" and back.
+    """
+    with _lock:  # Kiwi is not documented as thread-safe; Gradio serves from threads
+        analysed = kiwi().tokenize(unicodedata.normalize("NFKC", text))
+    out: list[str] = []
+    run: list[str] = []
+    for tok in analysed:
+        form = tok.form.lower()
+        if tok.tag in _KEEP and form not in _STOP:
+            out.append(form)
+        if tok.tag in _NOUNS:
+            run.append(form)
+            continue
+        if len(run) > 1:
+            out.append("".join(run))
+        run = []
+    if len(run) > 1:
+        out.append("".join(run))
+    return out
+
+
+def sentences(text: str) -> list[str]:
+    """Split a paragraph into sentences with Kiwi; the pieces are verbatim substrings."""
+    if len(text) < 40:
+        return [text]
+    with _lock:
+        parts = kiwi().split_into_sents(text)
+    out = [text[s.start : s.end].strip() for s in parts]
+    return [s for s in out if s]

@@ -1,0 +1,173 @@
+"""Structure-aware chunking of press releases and plans.
+
+- A section (①…⑳, Ⅰ., □ blocks, 붙임/참고) stays in one chunk while it fits; a longer one is cut
+  between paragraphs, each piece carrying the section heading as context.
+- Table rows are never cut. A 담당 부서 contact table is grouped by desk: a row that opens with
+  "담당 부서" starts a group, the rows under it (책임자/담당자, or a wrapped row) join it.
+- Each line of a chunk keeps its own page, so a citation can name the page of the line it quotes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+
+from ingest.document import Block, Document
+
+MAX_CHARS = 900  # ~450 e5 tokens of Korean: under the embedder's 512-token window
+TARGET_CHARS = 600
+
+_HEADING = re.compile(
+    r"^\s*(?:[①-⑳❶-❿➊-➓]|[ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩ]\s*[.．]|□|【?\s*[붙참]\s*[임고]\s*\d*\s*】?|\[\s*붙\s*임|\d+\s*[.．]\s+\S)"
+)
+_CONTACT_ROW = re.compile(r"\d{2,4}[-)]\s?\d{3,4}-\d{4}")
+_ROLE = re.compile(r"책임자|담당자|과\s*장|팀\s*장|사무관|주무관|연구관|연구사|서기관")
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A retrievable passage: verbatim lines of one document, each with its page."""
+
+    id: str
+    source: str
+    ordinal: int
+    kind: str  # "text" | "table" | "contact"
+    section: str  # heading of the section the chunk sits in ("" before the first heading)
+    lines: tuple[str, ...]
+    pages: tuple[int | None, ...]
+
+    @property
+    def text(self) -> str:
+        """The passage as the document has it, one line per paragraph or table row."""
+        return "\n".join(self.lines)
+
+    @property
+    def page(self) -> int | None:
+        """The page the passage starts on."""
+        return self.pages[0] if self.pages else None
+
+
+def is_heading(text: str) -> bool:
+    """True for a line that opens a section of a press release or plan."""
+    return bool(_HEADING.match(text)) and len(text) < 120
+
+
+def is_contact_table(rows: list[Block]) -> bool:
+    """A 담당 부서 table: rows with phone numbers and official roles."""
+    joined = "\n".join(r.text for r in rows)
+    return "담당" in joined and bool(_CONTACT_ROW.search(joined)) and bool(_ROLE.search(joined))
+
+
+def chunk_document(doc: Document) -> list[Chunk]:
+    """Cut a document into chunks; ids are stable for the same source and text."""
+    pieces: list[tuple[str, str, list[Block]]] = []  # (kind, section, blocks)
+    section = ""
+    current: list[Block] = []
+
+    def flush() -> None:
+        if current:
+            pieces.extend(("text", section, part) for part in _pack(list(current)))
+            current.clear()
+
+    blocks = list(doc.blocks)
+    i = 0
+    while i < len(blocks):
+        b = blocks[i]
+        if b.table is not None:
+            j = i
+            while j < len(blocks) and blocks[j].table == b.table:
+                j += 1
+            rows = blocks[i:j]
+            i = j
+            if len(rows) <= 2 and sum(len(r.text) for r in rows) < 200 and not is_contact_table(rows):
+                # A two-row banner (title box, 붙임 label) reads as text of the flow.
+                if any(is_heading(r.text.replace("\t", " ")) for r in rows):
+                    flush()
+                    section = rows[0].text.replace("\t", " ").strip()
+                current.extend(rows)
+                continue
+            flush()
+            kind = "contact" if is_contact_table(rows) else "table"
+            for part in _pack_rows(rows, contact=kind == "contact"):
+                pieces.append((kind, "담당 부서" if kind == "contact" else section, part))
+            continue
+        if is_heading(b.text):
+            flush()
+            section = b.text
+        current.append(b)
+        i += 1
+    flush()
+
+    chunks: list[Chunk] = []
+    for ordinal, (kind, sec, part) in enumerate(pieces):
+        lines = tuple(p.text for p in part)
+        digest = hashlib.sha1(f"{doc.source}\x00{ordinal}\x00{kind}\x00{sec}\x00{chr(10).join(lines)}".encode()).hexdigest()
+        chunks.append(Chunk(digest[:20], doc.source, ordinal, kind, sec, lines, tuple(p.page for p in part)))
+    return chunks
+
+
+def _pack(blocks: list[Block]) -> list[list[Block]]:
+    """Keep a section whole when it fits; otherwise cut between paragraphs near TARGET_CHARS."""
+    if sum(len(b.text) + 1 for b in blocks) <= MAX_CHARS:
+        return [blocks]
+    out: list[list[Block]] = []
+    cur: list[Block] = []
+    size = 0
+    for b in blocks:
+        for piece in _split_long(b):
+            if cur and size + len(piece.text) > TARGET_CHARS:
+                out.append(cur)
+                cur, size = [], 0
+            cur.append(piece)
+            size += len(piece.text) + 1
+    if cur:
+        out.append(cur)
+    return out
+
+
+def _split_long(b: Block) -> list[Block]:
+    """A paragraph longer than MAX_CHARS is cut at sentence ends (rare: the 51-page PDF)."""
+    if len(b.text) <= MAX_CHARS:
+        return [b]
+    parts = re.split(r"(?<=[.다음임])\s+", b.text)
+    out: list[Block] = []
+    cur = ""
+    for p in parts:
+        if cur and len(cur) + len(p) + 1 > TARGET_CHARS:
+            out.append(Block(cur, b.page, b.table))
+            cur = ""
+        cur = f"{cur} {p}".strip()
+        while len(cur) > MAX_CHARS:
+            out.append(Block(cur[:MAX_CHARS], b.page, b.table))
+            cur = cur[MAX_CHARS:]
+    if cur:
+        out.append(Block(cur, b.page, b.table))
+    return out
+
+
+def _pack_rows(rows: list[Block], contact: bool) -> list[list[Block]]:
+    """Group table rows (a desk with its people, or a row with its continuation lines)."""
+    groups: list[list[Block]] = []
+    for r in rows:
+        first = r.text.split("\t", 1)[0].strip()
+        starts = first.startswith("담당") if contact else bool(first)
+        if not groups or starts:
+            groups.append([r])
+        else:
+            groups[-1].append(r)
+    header = [rows[0]] if not contact and len(rows) > 3 else []
+    out: list[list[Block]] = []
+    cur: list[Block] = []
+    size = 0
+    for g in groups:
+        gsize = sum(len(r.text) + 1 for r in g)
+        if cur and size + gsize > MAX_CHARS:
+            out.append(cur)
+            cur = list(header) if header and header[0] not in g else []
+            size = sum(len(r.text) + 1 for r in cur)
+        cur.extend(g)
+        size += gsize
+    if cur:
+        out.append(cur)
+    return out

@@ -1,0 +1,156 @@
+"""HWPX (OWPML, KS X 6101) reader: paragraphs, text boxes and tables in reading order.
+
+Pages come from the layout cache Hancom stores in each paragraph (``hp:lineseg``):
+``vertpos`` restarts near zero on a new page, and ``pageBreak="1"`` forces one.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from pathlib import Path
+
+from ingest.document import Block, LoadError
+from ingest.tables import Grid
+
+HP = "{http://www.hancom.co.kr/hwpml/2011/paragraph}"
+_SECTION = re.compile(r"Contents/section(\d+)\.xml$")
+
+
+def read_hwpx(path: Path) -> tuple[list[Block], bool]:
+    """Return the blocks of an HWPX file and whether they carry page numbers."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            names = sorted(
+                (n for n in zf.namelist() if _SECTION.search(n)),
+                key=lambda n: int(_SECTION.search(n).group(1)),  # type: ignore[union-attr]
+            )
+            if not names:
+                raise LoadError("no Contents/section*.xml in the archive (not an HWPX document?)")
+            roots = [ET.fromstring(zf.read(n)) for n in names]
+    except zipfile.BadZipFile as exc:
+        raise LoadError(f"not a valid HWPX zip archive ({exc})") from exc
+    except ET.ParseError as exc:
+        raise LoadError(f"malformed section XML ({exc})") from exc
+    walker = _Walker()
+    for root in roots:
+        walker.new_page()
+        for p in root.findall(f"{HP}p"):
+            walker.top_paragraph(p)
+    return walker.blocks, True
+
+
+class _Walker:
+    def __init__(self) -> None:
+        self.blocks: list[Block] = []
+        self.page = 0
+        self.last_vertpos = -1
+        self.tables = 0
+
+    def new_page(self) -> None:
+        self.page += 1
+        self.last_vertpos = -1
+
+    def top_paragraph(self, p: ET.Element) -> None:
+        segs = [int(s.get("vertpos", "0")) for s in p.iter(f"{HP}lineseg") if _own(p, s)]
+        if p.get("pageBreak") == "1" and self.blocks:
+            self.new_page()
+        elif segs and self.last_vertpos >= 0 and segs[0] < self.last_vertpos:
+            self.new_page()
+        self._paragraph(p)
+        if segs:
+            # A paragraph can itself run over a page end: vertpos drops inside it.
+            for a, b in zip(segs, segs[1:]):
+                if b < a:
+                    self.page += 1
+            self.last_vertpos = segs[-1]
+
+    def _paragraph(self, p: ET.Element) -> None:
+        text: list[str] = []
+        pending: list[ET.Element] = []
+        for run in p.findall(f"{HP}run"):
+            for child in run:
+                tag = child.tag
+                if tag == f"{HP}t":
+                    text.append(_t_text(child))
+                elif tag == f"{HP}tbl" or _has_sublist(child):
+                    pending.append(child)
+        line = _clean("".join(text))
+        if line:
+            self.blocks.append(Block(line, self.page))
+        for obj in pending:
+            if obj.tag == f"{HP}tbl":
+                self._table(obj)
+            else:  # text box or other drawing object with paragraphs
+                for sub in obj.iter(f"{HP}subList"):
+                    for q in sub.findall(f"{HP}p"):
+                        self._paragraph(q)
+
+    def _table(self, tbl: ET.Element) -> None:
+        rows = int(tbl.get("rowCnt", "0") or 0)
+        cols = int(tbl.get("colCnt", "0") or 0)
+        cells = list(_cells(tbl))
+        if rows * cols == 1 or len(cells) == 1:
+            # A one-cell table is a framed box of body text, not data.
+            for _r, _c, _rs, _cs, tc in cells:
+                for sub in tc.findall(f"{HP}subList"):
+                    for q in sub.findall(f"{HP}p"):
+                        self._paragraph(q)
+            return
+        grid = Grid()
+        for r, c, rs, cs, tc in cells:
+            grid.put(r, c, rs, cs, _cell_text(tc))
+        self.tables += 1
+        for row in grid.rows():
+            self.blocks.append(Block(row, self.page, table=self.tables))
+
+
+def _own(p: ET.Element, seg: ET.Element) -> bool:
+    """True when the lineseg belongs to p itself, not to a paragraph nested in a table."""
+    arr = p.find(f"{HP}linesegarray")
+    return arr is not None and seg in list(arr)
+
+
+def _has_sublist(el: ET.Element) -> bool:
+    return el.tag != f"{HP}ctrl" and el.find(f".//{HP}subList") is not None
+
+
+def _cells(tbl: ET.Element) -> Iterator[tuple[int, int, int, int, ET.Element]]:
+    for tr_i, tr in enumerate(tbl.findall(f"{HP}tr")):
+        for tc in tr.findall(f"{HP}tc"):
+            addr = tc.find(f"{HP}cellAddr")
+            span = tc.find(f"{HP}cellSpan")
+            r = int(addr.get("rowAddr", tr_i)) if addr is not None else tr_i
+            c = int(addr.get("colAddr", 0)) if addr is not None else 0
+            rs = int(span.get("rowSpan", 1)) if span is not None else 1
+            cs = int(span.get("colSpan", 1)) if span is not None else 1
+            yield r, c, rs, cs, tc
+
+
+def _cell_text(tc: ET.Element) -> str:
+    # Paragraph boundaries inside a cell become spaces.
+    out: list[str] = []
+    for p in tc.iter(f"{HP}p"):
+        own = "".join(_t_text(t) for r in p.findall(f"{HP}run") for t in r.findall(f"{HP}t"))
+        if own.strip():
+            out.append(own)
+    return _clean(" ".join(out))
+
+
+def _t_text(t: ET.Element) -> str:
+    parts = [t.text or ""]
+    for child in t:
+        name = child.tag.rsplit("}", 1)[-1]
+        if name in ("tab", "lineBreak", "fwSpace", "nbSpace", "hyphen"):
+            parts.append(" " if name != "hyphen" else "-")
+        parts.append(child.tail or "")
+    return "".join(parts)
+
+
+_WS = re.compile(r"[ \u00a0\u3000\t]+")
+
+
+def _clean(s: str) -> str:
+    return _WS.sub(" ", s).strip()
