@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 
 from ingest.document import Block, Document
+from ingest.patterns import CONTACT_LINE, opens_desk
 
 MAX_CHARS = 900  # ~450 e5 tokens of Korean: under the embedder's 512-token window
 TARGET_CHARS = 600
@@ -51,6 +52,10 @@ class Chunk:
 def is_heading(text: str) -> bool:
     """True for a line that opens a section of a press release or plan."""
     return bool(_HEADING.match(text)) and len(text) < 120
+
+
+def _is_contact_line(text: str) -> bool:
+    return bool(CONTACT_LINE.search(text))
 
 
 def is_contact_table(rows: list[Block]) -> bool:
@@ -91,6 +96,14 @@ def chunk_document(doc: Document) -> list[Chunk]:
             kind = "contact" if is_contact_table(rows) else "table"
             for part in _pack_rows(rows, contact=kind == "contact"):
                 pieces.append((kind, "담당 부서" if kind == "contact" else section, part))
+            continue
+        if _is_contact_line(b.text):
+            j = i
+            while j < len(blocks) and blocks[j].table is None and _is_contact_line(blocks[j].text):
+                j += 1
+            flush()
+            pieces.extend(("contact", "담당 부서", part) for part in _pack_rows(blocks[i:j], contact=True))
+            i = j
             continue
         if is_heading(b.text):
             flush()
@@ -150,8 +163,7 @@ def _pack_rows(rows: list[Block], contact: bool) -> list[list[Block]]:
     """Group table rows (a desk with its people, or a row with its continuation lines)."""
     groups: list[list[Block]] = []
     for r in rows:
-        first = r.text.split("\t", 1)[0].strip()
-        starts = first.startswith("담당") if contact else bool(first)
+        starts = opens_desk(r.text) if contact else bool(r.text.split("\t", 1)[0].strip())
         if not groups or starts:
             groups.append([r])
         else:

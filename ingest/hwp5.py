@@ -111,9 +111,7 @@ def _para_text(rec: _Rec) -> str:
     while i < len(units):
         u = units[i]
         if u < 32:
-            if u == 9:
-                out.append(" ")
-            elif u in (10, 30, 31):
+            if u == 9 or u in (10, 30, 31):
                 out.append(" ")
             elif u == 24:
                 out.append("-")
@@ -148,9 +146,7 @@ class _Walker:
     def top_paragraph(self, rec: _Rec) -> None:
         segs = _vertpos(rec)
         breaks = rec.data[11] if len(rec.data) > 11 else 0
-        if breaks & 0x04 and self.blocks:
-            self.new_page()
-        elif segs and self.last_vertpos >= 0 and segs[0] < self.last_vertpos:
+        if breaks & 0x04 and self.blocks or segs and self.last_vertpos >= 0 and segs[0] < self.last_vertpos:
             self.new_page()
         self._paragraph(rec)
         if segs:

@@ -36,7 +36,7 @@ def load(path: Path, root: Path, manifest: dict[str, DocMeta] | None = None) -> 
     if not blocks:
         raise LoadError("no text could be extracted (scanned image or empty document?)")
     meta = (manifest or {}).get(path.name) or meta_from_header(blocks, path)
-    return Document(source=_relative(path, root), meta=meta, blocks=tuple(blocks), paged=paged)
+    return Document(source=relative_source(path, root), meta=meta, blocks=tuple(blocks), paged=paged)
 
 
 _PUA = re.compile("[\ue000-\uf8ff]")
@@ -51,7 +51,8 @@ def normalize(text: str) -> str:
     return "\t".join(cells).rstrip("\t") if any(cells) else ""
 
 
-def _relative(path: Path, root: Path) -> str:
+def relative_source(path: Path, root: Path) -> str:
+    """The path as cited: relative to the repo root when under it, absolute otherwise."""
     try:
         return path.resolve().relative_to(root.resolve()).as_posix()
     except ValueError:

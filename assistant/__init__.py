@@ -1,0 +1,1 @@
+"""Policy assistant: cited answers over MSIT and MOE policy documents."""

@@ -1,0 +1,58 @@
+"""Settings: defaults, then ``policy.toml`` in the working directory, then POLICY_* variables.
+
+CLI flags override the result (see cli.py). Every knob is listed once, here.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+from typing import Any
+
+from assistant.errors import UserError
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every setting of the assistant, with its default."""
+
+    index_dir: Path = Path(".index")  # where Chroma, the BM25 index and the SQLite store live
+    corpus_dir: Path = Path("corpus")  # what `ingest` and `make run` index by default
+    host: str = "127.0.0.1"  # Gradio bind address
+    port: int = 7860  # Gradio port
+    top_k: int = 6  # passages handed to the answer composer
+    candidates: int = 30  # hits taken from each retriever before fusion
+    llm_url: str = ""  # OpenAI-compatible server (e.g. llama.cpp) for optional generated answers
+    llm_model: str = "local"  # model name sent to that server
+    llm_timeout: float = 60.0  # seconds before the LLM call gives up and the extractive answer stands
+
+
+def load_settings(config: Path | None = None, **overrides: Any) -> Settings:
+    """Build Settings from defaults, the config file, POLICY_* env vars and explicit overrides."""
+    values: dict[str, Any] = {}
+    path = config or Path("policy.toml")
+    if path.exists():
+        try:
+            values.update(tomllib.loads(path.read_text(encoding="utf-8")))
+        except tomllib.TOMLDecodeError as exc:
+            raise UserError(f"{path}: invalid TOML ({exc}); fix or remove the file") from exc
+    known = {f.name: f for f in fields(Settings)}
+    unknown = set(values) - set(known)
+    if unknown:
+        raise UserError(f"{path}: unknown setting(s) {', '.join(sorted(unknown))}")
+    for name in known:
+        env = os.environ.get(f"POLICY_{name.upper()}")
+        if env is not None:
+            values[name] = env
+    values.update({k: v for k, v in overrides.items() if v is not None})
+    settings = Settings()
+    typed: dict[str, Any] = {}
+    for name, raw in values.items():
+        default = getattr(settings, name)
+        try:
+            typed[name] = type(default)(raw)
+        except (TypeError, ValueError) as exc:
+            raise UserError(f"setting {name}={raw!r} is not a valid {type(default).__name__}") from exc
+    return replace(settings, **typed)

@@ -1,0 +1,1 @@
+"""Ingest: loaders, chunking, fact extraction and the indexer."""

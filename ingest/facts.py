@@ -1,0 +1,173 @@
+"""Facts extracted at ingest: contact people from 담당 부서 tables, numeric targets from sentences.
+
+Every fact keeps the chunk it came from and the verbatim passage (table rows or sentence).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from assistant.dates import DateMention, resolve
+from assistant.text import sentences
+from ingest.chunker import Chunk
+from ingest.patterns import PERSON, opens_desk
+
+_UNIT_END = re.compile(r"(과|팀|담당관|센터|단|본부|지원관실|TF|T/F|추진단|기획단)$")
+_LABEL = re.compile(r"[(<＜〈]([^()<>＜＞〈〉]{1,40})[)>＞〉]")
+
+
+@dataclass(frozen=True)
+class Contact:
+    """One person of a contact table."""
+
+    chunk_id: str
+    section: str  # the TF or section label the table gives, noise cleaned ("AI인재 TF", "총괄")
+    office: str  # 실/국/관 or ministry written before the department
+    department: str  # 과/팀
+    position: str  # 책임자 | 담당자 | ""
+    role: str  # 과장, 사무관 ... without inner spaces
+    name: str
+    phone: str
+    passage: str  # the verbatim rows of the desk this person belongs to
+    page: int | None
+
+
+def clean_label(label: str) -> str:
+    """Repair extraction noise in TF labels: "FF" -> "TF", "_{혁신 TF}" -> "혁신 TF", "시 혁신" -> "AI 혁신"."""
+    label = re.sub(r"[_{}]", " ", label)
+    label = re.sub(r"\bFF\b", "TF", label)
+    label = re.sub(r"(?<![A-Za-z])시(?=\s*혁신)", "AI", label)
+    label = re.sub(r"·\s+", "·", label)
+    return re.sub(r"\s+", " ", label).strip()
+
+
+def _groups(chunk: Chunk) -> list[list[tuple[str, int | None]]]:
+    groups: list[list[tuple[str, int | None]]] = []
+    for line, page in zip(chunk.lines, chunk.pages):
+        if opens_desk(line) or not groups:
+            groups.append([])
+        groups[-1].append((line, page))
+    return groups
+
+
+def extract_contacts(chunks: list[Chunk]) -> list[Contact]:
+    """People of every contact chunk, each with the department of the desk they sit at."""
+    out: list[Contact] = []
+    for chunk in chunks:
+        if chunk.kind != "contact":
+            continue
+        for group in _groups(chunk):
+            passage = "\n".join(line for line, _ in group)
+            prefixes: list[str] = []
+            people: list[tuple[re.Match[str], int | None, str]] = []
+            for line, page in group:
+                flat = re.sub(r"\s+", " ", line.replace("\t", " "))
+                m = PERSON.search(flat)
+                prefix = flat[: m.start()] if m else flat
+                prefixes.append(prefix)
+                if m:
+                    people.append((m, page, prefix))
+            labels = [clean_label(x) for p in prefixes for x in _LABEL.findall(p)]
+            units = [u for p in prefixes for u in _org_tokens(p)]
+            group_dept = next((u for u in reversed(units) if _UNIT_END.search(u)), "")
+            for m, page, prefix in people:
+                own = [u for u in _org_tokens(prefix) if _UNIT_END.search(u)]
+                department = own[-1] if own else group_dept
+                office = " ".join(u for u in units if u != department and not _UNIT_END.search(u))
+                out.append(
+                    Contact(
+                        chunk_id=chunk.id,
+                        section=labels[0] if labels else "",
+                        office=office,
+                        department=department,
+                        position=m.group("position") or "",
+                        role=re.sub(r"\s+", "", m.group("role")),
+                        name=m.group("name"),
+                        phone=re.sub(r"[)\s]", "-", m.group("phone")).replace("--", "-"),
+                        passage=passage,
+                        page=page,
+                    )
+                )
+    return out
+
+
+def _org_tokens(prefix: str) -> list[str]:
+    text = _LABEL.sub(" ", prefix)
+    text = re.sub(r"담당\s*부서|책임자|담당자", " ", text)
+    return [t for t in text.split() if re.search(r"[가-힣]", t)]
+
+
+# --- numeric targets --------------------------------------------------------------------------
+
+_QUANTITY = re.compile(
+    r"(?<![\d.,])(?P<num>\d[\d,.]*\s?(?:만|천|백|억|조)?\s?(?:천)?)\s?"
+    r"(?P<unit>%|명|개교|개소|개사|개국|개|장|건|억\s?원|조\s?원|만\s?원|원|대|종|곳|회|시간|과목|팀|배)"
+    r"(?P<tail>\s?(?:이상|이하|내외|수준|규모|미만))?"
+)
+_PLAN = re.compile(r"(확보|양성|발굴|구축|달성|지원|추진|마련|도입|개발|선정|육성|목표|확대|보급|창출|운영|제공)")
+_NOT_TARGET_UNIT = re.compile(r"^\d{1,2}\s?시간$")
+
+
+@dataclass(frozen=True)
+class Target:
+    """A planned quantity: subject, number with unit, deadline, and the sentence that states it."""
+
+    chunk_id: str
+    subject: str
+    quantity: str
+    deadline: str
+    sentence: str
+    page: int | None
+
+
+def extract_targets(chunks: list[Chunk], doc_date: str) -> list[Target]:
+    """Numeric targets stated in the prose of text chunks (not statistics tables)."""
+    out: list[Target] = []
+    for chunk in chunks:
+        if chunk.kind != "text":
+            continue
+        for line, page in zip(chunk.lines, chunk.pages):
+            for sent in sentences(line):
+                if not _PLAN.search(sent) or not re.search(r"(한다|할 계획|할 예정|추진|목표|마련|나선다|도전)", sent):
+                    continue
+                deadlines = resolve(sent, doc_date)
+                for m in _QUANTITY.finditer(sent):
+                    quantity = m.group(0).strip()
+                    if _NOT_TARGET_UNIT.match(quantity) or _is_date_part(sent, m):
+                        continue
+                    subject = _subject(sent, m)
+                    deadline = _deadline(sent, deadlines, m.start())
+                    out.append(Target(chunk.id, subject, quantity, deadline, sent, page))
+    return out
+
+
+def _is_date_part(sent: str, m: re.Match[str]) -> bool:
+    after = sent[m.end() : m.end() + 2]
+    return m.group("unit") in ("대",) and not re.match(r"\s?[가-힣A-Z]", after)
+
+
+_WORD = re.compile(r"[\w·「」]+")
+_NOT_SUBJECT = re.compile(r"^(\d|까지|이를|위해|통해|위한|또한|이와|함께|및|등|대비|이상)|까지$|^[’'‘]")
+
+
+def _subject(sent: str, m: re.Match[str]) -> str:
+    """The noun phrase a quantity counts: after "N대/N종" (10대 AI 서비스), else before it."""
+    if m.group("unit") in ("대", "종"):
+        words = _WORD.findall(sent[m.end() :])[:3]
+    else:
+        words = _WORD.findall(sent[: m.start()])[-4:]
+    words = [w.strip("「」") for w in words if not _NOT_SUBJECT.search(w)]
+    words = [re.sub(r"(을|를|이|가|은|는|의|에|로)$", "", w) if i == len(words) - 1 else w for i, w in enumerate(words)]
+    return " ".join(w for w in words if w)[:40]
+
+
+def _deadline(sent: str, mentions: list[DateMention], pos: int) -> str:
+    """The date a quantity is due: a "…까지"/연내 mention nearest to it, else the nearest mention."""
+    def due(m: DateMention) -> bool:
+        return "까지" in m.text or m.resolved.endswith("-12-31") or sent[m.end : m.end + 2] == "까지"
+
+    pool = [m for m in mentions if due(m)] or mentions
+    if not pool:
+        return ""
+    return min(pool, key=lambda m: abs(m.start - pos)).resolved

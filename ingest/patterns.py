@@ -1,0 +1,19 @@
+"""Patterns of 담당 부서 contact tables, shared by the chunker and the fact extractor."""
+
+from __future__ import annotations
+
+import re
+
+ROLES = (
+    "교육연구관|교육연구사|장학관|장학사|서기관|사무관|주무관|연구관|연구사|전문관|행정관|"
+    "과\\s*장|팀\\s*장|센터장|단\\s*장|실\\s*장|국\\s*장|부\\s*장|본부장|소\\s*장|책임관|대변인"
+)
+PHONE = r"0\d{1,2}[-)]\s?\d{3,4}-\d{4}"
+PERSON = re.compile(
+    rf"(?:(?P<position>책임자|담당자)\s+)?(?P<role>{ROLES})\s+(?P<name>[가-힣]{{2,4}})\s*\(?\s*(?P<phone>{PHONE})\s*\)?"
+)
+CONTACT_LINE = re.compile(rf"(?:{ROLES})\s+[가-힣]{{2,4}}\s*\(?\s*{PHONE}")
+
+def opens_desk(row: str) -> bool:
+    """True for a contact-table row that starts a desk ("담당 부서 ..."), not a continuation."""
+    return bool(re.match(r"\s*담당\s*부서", row.split("\t", 1)[0]))
