@@ -22,7 +22,7 @@ _PATTERNS: list[tuple[str, str]] = [
     ("short_year", r"[’'‘`]\s?\d{2}\s?년"),
     ("this_year", r"올해|금년"),
     ("next_year", r"내년|명년"),
-    ("last_year", r"작년|지난해|전년"),
+    ("last_year", r"작년|지난해"),  # not 전년: "전년 대비" compares with the surveyed year
     ("within_year", r"연내|年內|연말까지"),
     ("month_until", r"(?<![\d.])(\d{1,2})월\s?(?:말\s?)?까지"),
 ]

@@ -41,10 +41,11 @@ def fold(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
-def tokens(text: str) -> list[str]:
+def tokens(text: str, joined: bool = True) -> list[str]:
     """BM25 tokens: content morphemes, plus joined runs of adjacent nouns (소프트웨어+정책).
 
-    Joined runs let "소프트웨어정책과" typed without spaces meet "소프트웨어 정책과" and back.
+    Joined runs let "소프트웨어정책과" typed without spaces meet "소프트웨어 정책과" and back;
+    every sub-run of 2-4 nouns is emitted, so "AI인재TF담당자" still meets "(AI인재 TF)".
     """
     with _lock:  # Kiwi is not documented as thread-safe; Gradio serves from threads
         analysed = kiwi().tokenize(unicodedata.normalize("NFKC", text))
@@ -57,12 +58,29 @@ def tokens(text: str) -> list[str]:
         if tok.tag in _NOUNS:
             run.append(form)
             continue
-        if len(run) > 1:
-            out.append("".join(run))
+        if joined:
+            out.extend(_subruns(run))
         run = []
-    if len(run) > 1:
-        out.append("".join(run))
+    if joined:
+        out.extend(_subruns(run))
     return out
+
+
+def _subruns(run: list[str]) -> list[str]:
+    return ["".join(run[i : i + n]) for n in range(2, min(4, len(run)) + 1) for i in range(len(run) - n + 1)]
+
+
+# Nouns that ask rather than name: never the focus of a question.
+_NOT_FOCUS = frozenset({"무엇", "뭐", "어디", "누구", "얼마", "언제", "내용", "미션", "역할", "정보", "질문", "답", "것",
+                        "관련", "경우", "때", "곳", "분", "문의", "연락처", "전화", "전화번호", "번호", "담당", "담당자"})
+
+
+def focus_noun(question: str) -> str:
+    """The last content noun of a question, lower-cased: what it asks about ("…의 예산은?" -> 예산)."""
+    with _lock:
+        analysed = kiwi().tokenize(unicodedata.normalize("NFKC", question))
+    nouns = [t.form.lower() for t in analysed if t.tag in ("NNG", "NNP") and t.form not in _NOT_FOCUS]
+    return nouns[-1] if nouns else ""
 
 
 def sentences(text: str) -> list[str]:

@@ -106,7 +106,9 @@ def chunk_document(doc: Document) -> list[Chunk]:
             i = j
             continue
         if is_heading(b.text):
-            flush()
+            # Consecutive headings (a table of contents, a heading over a sub-heading) stay together.
+            if any(not is_heading(x.text) for x in current):
+                flush()
             section = b.text
         current.append(b)
         i += 1

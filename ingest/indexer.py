@@ -47,6 +47,11 @@ def embed_text(chunk: Chunk, title: str) -> str:
     return f"{head}\n{chunk.text}"
 
 
+def bm25_tokens(chunk: Chunk, text: str) -> list[str]:
+    """Tokens of the embedded text, the section heading counted once more (a field boost)."""
+    return tokens(text) + (tokens(chunk.section) if chunk.section else [])
+
+
 def discover(paths: Iterable[Path]) -> tuple[list[Path], list[Path]]:
     """Files to ingest under the given paths, and the directories whose stale files may be pruned."""
     files: list[Path] = []
@@ -168,7 +173,7 @@ class Indexer:
                 "INSERT INTO chunks VALUES (?,?,?,?,?,?,?,?)",
                 [
                     (c.id, c.source, c.ordinal, c.kind, c.section, json.dumps(c.lines, ensure_ascii=False),
-                     json.dumps(c.pages), json.dumps(tokens(t), ensure_ascii=False))
+                     json.dumps(c.pages), json.dumps(bm25_tokens(c, t), ensure_ascii=False))
                     for c, t in zip(chunks, texts)
                 ],
             )

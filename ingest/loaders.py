@@ -128,7 +128,10 @@ def read_pdf(path: Path) -> list[Block]:
             if current and (starts or prev_short):
                 blocks.append(Block(current.strip(), number))
                 current = ""
-            # A wrapped line keeps its trailing space when the break fell between words.
+            # A wrapped line keeps its trailing space when the break fell between words; a line
+            # that opens with a digit or Latin letter after one that did not is a new word too.
+            if current and not current.endswith(" ") and re.match(r"[0-9A-Za-z(]", line):
+                current += " "
             current += line
         if current.strip():
             blocks.append(Block(current.strip(), number))

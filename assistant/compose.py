@@ -1,0 +1,372 @@
+"""The extractive, grounded answer composer (the default engine: no LLM).
+
+It reads the retrieved passages, picks the sentences, table rows or contact desks that answer
+the question, quotes them verbatim with [n] after each, and says "not in the documents" (with
+the most relevant desk to ask) when no unit covers the question well enough.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from assistant.answer import Answer, Citation
+from assistant.dates import annotate
+from assistant.facts import Desk, FactBook, Person
+from assistant.retrieval import Hit, Retriever
+from assistant.text import focus_noun, fold, sentences, tokens
+from ingest.chunker import is_heading
+
+# What the question asks for.
+_INTENTS = {
+    "contact": re.compile(
+        r"담당|연락처|전화|문의|누구|누가|과장|사무관|주무관|팀장|부서|책임자|어디로|"
+        r"contact|phone|who|in charge|responsible|department",
+        re.I,
+    ),
+    "number": re.compile(r"몇|얼마|규모|목표|인원|정원|비율|금액|예산|액수|수치|how many|how much|number of|percent", re.I),
+    "date": re.compile(
+        r"언제|날짜|일시|기간|까지|몇\s*월|며칠|연도|시점|기한|일정|발표일|개최일|시행일|마감|"
+        r"when|date|deadline|by when|which year",
+        re.I,
+    ),
+}
+# A quantity: a number that is not part of a date or a time (11월, 2025년, 14:30).
+_HAS_NUMBER = re.compile(r"(?<![\d.,])\d[\d,.]*(?![\d.,]|\s*(?:월|일|년|시|분|차|:|\)))")
+_HAS_DATE = re.compile(r"\d{1,2}\s*월|\d{4}\s*[.년]|\d{1,2}\s*일|까지|올해|내년|연내|[’'‘]\d{2}\s?년|\d{1,2}\.\s?\d{1,2}\.")
+_PHONE = re.compile(r"0\d{1,2}-\d{3,4}-\d{4}")
+_LATIN = re.compile(r"[A-Za-z]")
+_HANGUL = re.compile(r"[가-힣]")
+# Words that ask for content rather than name it ("…의 미션은?", "주요 내용"): not coverage.
+_ASKING = frozenset({"미션", "내용", "역할", "주요", "설명", "요약", "개요", "무슨", "정보", "알다", "궁금"})
+# Words that ask for a contact: every desk has them, so they cannot tell desks apart.
+_CONTACT_WORDS = frozenset({"담당", "담당자", "연락처", "전화", "전화번호", "번호", "문의", "부서", "연락", "누구", "어디"})
+_HANGUL_RUN = re.compile(r"[가-힣]{3,}")
+_HANGUL_ONLY = re.compile(r"^[가-힣]+$")
+# Table-of-contents lines, page footers and figure captions answer nothing.
+_TOC = re.compile(r"[·…\.]{5,}|-\s?\d+\s?-$|^[<\[]\s*(?:그림|표)\s*\d")
+
+ANSWER_MIN = 0.6  # coverage of the question's weighted tokens a unit needs to count as an answer
+EXTRA_RATIO = 0.95  # a second or third unit joins when it scores this close to the best
+MAX_UNITS = 3
+SECTION_MIN = 0.75  # share of the question a section heading must cover to answer with that section
+SECTION_SENTENCES = 3
+
+
+@dataclass
+class _Unit:
+    rank: int  # rank of the hit it came from
+    hit: Hit
+    text: str  # the sentence, row or desk rows quoted
+    passage: str  # what the citation shows (the paragraph or rows, verbatim)
+    page: int | None
+    kind: str  # sentence | row
+    toks: set[str] = field(default_factory=set)
+    context: set[str] = field(default_factory=set)
+    line_toks: set[str] = field(default_factory=set)  # tokens of the whole paragraph or row
+    coverage: float = 0.0
+    score: float = 0.0
+
+
+@dataclass(frozen=True)
+class Query:
+    """A question analysed once: its tokens with weights, and what it asks for."""
+
+    question: str  # as asked
+    text: str  # with typos repaired: what retrieval searches for
+    toks: tuple[str, ...]
+    weights: dict[str, float]  # every token, joined noun runs included (phrase matching)
+    concepts: dict[str, float]  # single morphemes only: what coverage and answerability count
+    focus: str  # the last content noun: what is asked about ("…의 예산은?" -> 예산); "" if none
+    intents: frozenset[str]
+    english: bool
+
+
+class Composer:
+    """Builds Answers from retrieved hits and the facts of the index."""
+
+    def __init__(self, retriever: Retriever, facts: FactBook) -> None:
+        self.retriever = retriever
+        self.facts = facts
+        self._names = facts.names()
+        self._by_len: dict[int, list[str]] = {}
+        for tok in retriever.idf:
+            if len(tok) >= 3 and _HANGUL_ONLY.match(tok):
+                self._by_len.setdefault(len(tok), []).append(tok)
+
+    def analyse(self, question: str) -> Query:
+        """Tokens (typos repaired against the index vocabulary), their IDF weights and intents."""
+        repaired = self.repair(question)
+        single = set(tokens(repaired, joined=False))
+        # A joined noun run the index never saw ("사교육비조사결과발표") is an artefact of a
+        # question typed without spaces, not a missing concept; its parts carry the meaning.
+        toks = [t for t in dict.fromkeys(tokens(repaired))
+                if (t in single or t in self.retriever.idf) and t not in _ASKING]
+        weights = {t: self.retriever.idf_of(t) for t in toks}
+        concepts = {t: w for t, w in weights.items() if t in single}
+        intents = frozenset(k for k, rx in _INTENTS.items() if rx.search(question))
+        letters = _LATIN.findall(question)
+        english = len(letters) > 2 * len(_HANGUL.findall(question))
+        return Query(question, repaired, tuple(toks), weights, concepts, focus_noun(repaired), intents, english)
+
+    def repair(self, question: str) -> str:
+        """Fix one-syllable typos: a Hangul word the index never saw, one syllable away from a
+        word it did see (사교욱비 -> 사교육비), is replaced; particles after it are kept."""
+        vocab = self._by_len
+        out = question
+        for word in set(_HANGUL_RUN.findall(question)):
+            if all(t in self.retriever.idf for t in tokens(word, joined=False)):
+                continue  # every morpheme is known: 발표일 is 발표+일, not a typo of 발표회
+            for cut in range(len(word), 2, -1):  # try the word, then without 1-2 trailing particles
+                stem = word[:cut]
+                if stem in self.retriever.idf or len(word) - cut > 2:
+                    break
+                fix = next((c for c in vocab.get(len(stem), ()) if _one_off(c, stem)), None)
+                if fix:
+                    out = out.replace(stem, fix)
+                    break
+        return out
+
+    def compose(self, question: str, hits: list[Hit], query: Query | None = None) -> Answer:
+        """Answer from the hits: a contact look-up, quoted units, or a grounded refusal."""
+        q = query or self.analyse(question)
+        direct = self._person_lookup(q, question)
+        if direct is not None:
+            return direct
+        if "contact" in q.intents:
+            answer = self._contact_answer(q, hits)
+            if answer is not None:
+                return answer
+        if not q.intents & {"number", "date"}:
+            answer = self._section_answer(q, hits)
+            if answer is not None:
+                return answer
+        units = self._units(q, hits)
+        best = units[0] if units else None
+        if best is None or best.coverage < ANSWER_MIN or not self._intent_met(q, best) \
+                or not self._focus_met(q, best):
+            return self._refusal(q, hits)
+        chosen = [best]
+        for u in units[1:]:
+            if len(chosen) >= MAX_UNITS:
+                break
+            if u.score >= EXTRA_RATIO * best.score and u.coverage >= max(ANSWER_MIN, 0.9 * best.coverage) \
+                    and len(u.text) >= 20 and self._intent_met(q, u) and self._focus_met(q, u) \
+                    and all(u.text != c.text for c in chosen):
+                chosen.append(u)
+        return self._render(q, chosen)
+
+    # --- units --------------------------------------------------------------------------------
+
+    def _units(self, q: Query, hits: list[Hit]) -> list[_Unit]:
+        units: list[_Unit] = []
+        for rank, hit in enumerate(hits):
+            item = hit.item
+            context = set(tokens(f"{item.title} {item.chunk.section}"))
+            lines = item.chunk.lines
+            if item.chunk.kind == "text":
+                for line, page in zip(lines, item.chunk.pages):
+                    line_toks = set(tokens(line, joined=False))
+                    for sent in sentences(line):
+                        units.append(_Unit(rank, hit, sent, line, page, "sentence", set(tokens(sent)), context,
+                                           line_toks))
+            elif item.chunk.kind == "table":
+                header = lines[0]
+                for line, page in zip(lines, item.chunk.pages):
+                    ctx = context | (set(tokens(header)) if header and line != header else set())
+                    row_toks = set(tokens(line))
+                    units.append(_Unit(rank, hit, line, line, page, "row", row_toks, ctx, row_toks))
+        total = sum(q.concepts.values()) or 1.0
+        for u in units:
+            covered = 0.0
+            doc = self.retriever.doc_tokens.get(u.hit.item.chunk.source, set())
+            folded = fold(u.text)
+            for t, w in q.concepts.items():
+                # Containment too: Kiwi may cut "코어인재" as one noun in a passage, two in a question.
+                if t in u.toks or (len(t) > 1 and t in folded):
+                    covered += w
+                elif t in u.context:
+                    covered += 0.6 * w
+                elif t in doc:
+                    covered += 0.3 * w
+            u.coverage = covered / total
+            u.score = u.coverage + 0.1 / (1 + u.rank) + (0.1 if self._intent_met(q, u) and q.intents else 0.0)
+            if len(u.text) < 12 or _TOC.search(u.text) or is_heading(u.text) or fold(u.text) in fold(u.hit.item.title):
+                u.score -= 0.3  # a heading, a label or a table-of-contents line answers nothing
+        units.sort(key=lambda u: -u.score)
+        return units
+
+    @staticmethod
+    def _focus_met(q: Query, u: _Unit) -> bool:
+        """The asked-about noun must be in the quoted paragraph (or the row's table header)."""
+        if not q.focus or q.english:
+            return True
+        return q.focus in u.line_toks or q.focus in fold(u.passage) or (u.kind == "row" and q.focus in u.context)
+
+    @staticmethod
+    def _intent_met(q: Query, u: _Unit) -> bool:
+        if "number" in q.intents and not _HAS_NUMBER.search(u.text):
+            return False
+        if "date" in q.intents and not _HAS_DATE.search(u.text):
+            return False
+        return True
+
+    def _section_answer(self, q: Query, hits: list[Hit]) -> Answer | None:
+        """"What does X do": when the question names a section heading (⑤ AI 인재 TF, □ 추진 배경),
+        answer with the opening sentences of that section."""
+        total = sum(q.weights.values()) or 1.0
+        best: tuple[float, Hit] | None = None
+        for hit in hits:
+            chunk = hit.item.chunk
+            if chunk.kind != "text" or not chunk.section or len(chunk.lines) < 2:
+                continue
+            head = set(tokens(chunk.section))
+            title = set(tokens(hit.item.title))
+            own = sum(w for t, w in q.weights.items() if t in head) / total
+            cover = sum(w if t in head else 0.6 * w if t in title else 0.0 for t, w in q.weights.items()) / total
+            if own >= 0.25 and (best is None or cover > best[0]):
+                best = (cover, hit)
+        if best is None or best[0] < SECTION_MIN:
+            return None
+        hit = best[1]
+        chunk = hit.item.chunk
+        start = 1 if chunk.lines[0] == chunk.section else 0
+        picked: list[tuple[str, str, int | None]] = []
+        for line, page in zip(chunk.lines[start:], chunk.pages[start:]):
+            for sent in sentences(line):
+                if len(picked) < SECTION_SENTENCES and not _TOC.search(sent):
+                    picked.append((sent, line, page))
+        if not picked:
+            return None
+        cites: list[Citation] = []
+        parts: list[str] = []
+        for sent, line, page in picked:
+            cite = next((c for c in cites if c.text == line), None)
+            if cite is None:
+                cite = Citation(len(cites) + 1, chunk.source, hit.item.title, hit.item.date, page, line, sent)
+                cites.append(cite)
+            parts.append(f"{annotate(sent, hit.item.date)} [{cite.n}]")
+        head = f"「{hit.item.title}」({hit.item.date})의 '{chunk.section}' 부분입니다:"
+        return Answer(q.question, head + "\n" + "\n".join(parts), True, tuple(cites))
+
+    # --- contacts -----------------------------------------------------------------------------
+
+    def _person_lookup(self, q: Query, question: str) -> Answer | None:
+        """Reverse look-up: a phone number or a known person's name in the question."""
+        phone = _PHONE.search(question.replace(" ", ""))
+        found: list[tuple[Desk, Person]] = []
+        if phone:
+            found = self.facts.by_phone(phone.group(0))
+        else:
+            for name in self._names:
+                if name in question and len(name) >= 3:
+                    found.extend(self.facts.by_name(name))
+        if not found:
+            return None
+        lines, cites = [], []
+        for desk, person in found:
+            n = len(cites) + 1
+            who = f"{person.role} {person.name}({person.phone})"
+            lines.append(f"{desk.date} {desk.title}: {desk.unit} {who} [{n}]")
+            cites.append(_desk_citation(n, desk, person))
+        head = "문서에 나온 담당자 정보입니다 (최신 문서부터):" if len(found) > 1 else "문서에 나온 담당자 정보입니다:"
+        return Answer(q.question, head + "\n" + "\n".join(f"- {x}" for x in lines), True, tuple(cites))
+
+    def _contact_answer(self, q: Query, hits: list[Hit]) -> Answer | None:
+        """Route a "who / which desk / which phone" question to a desk, with its other versions.
+
+        A desk scores by the question tokens its own rows and label cover (department, TF,
+        role), then by how well its document's title covers the topic, then by retrieval rank.
+        Among equal desks the newest document wins, so "소프트웨어정책과 과장" gives the newest
+        listing first; older listings of the same department follow with their dates.
+        """
+        doc_rank: dict[str, int] = {}
+        for rank, hit in enumerate(hits):
+            doc_rank.setdefault(hit.item.chunk.source, rank)
+        weights = {t: w for t, w in q.weights.items() if t not in _CONTACT_WORDS}
+        total = sum(weights.values()) or 1.0
+        scored: list[tuple[float, str, Desk]] = []
+        for desk in self.facts.desks:
+            own = set(tokens(f"{desk.section} {desk.unit} {desk.passage}"))
+            topic = set(tokens(desk.title))
+            cover = sum(w if t in own else 0.5 * w if t in topic else 0.0 for t, w in weights.items()) / total
+            rank = doc_rank.get(desk.source)
+            prior = 0.25 / (1 + rank) if rank is not None else 0.0
+            scored.append((cover + prior, desk.date, desk))
+        scored.sort(key=lambda x: (round(x[0], 3), x[1]), reverse=True)
+        best_score, _, best = scored[0]
+        if best_score < 0.3:
+            return None
+        chosen = [d for s, _, d in scored if d.source == best.source and s >= best_score - 0.05]
+        lines: list[str] = []
+        cites: list[Citation] = []
+        for desk in chosen:
+            cites.append(_desk_citation(len(cites) + 1, desk, None))
+            lines.append(f"- {desk.describe()} [{len(cites)}]")
+        notes: list[str] = []
+        for desk in chosen:
+            others = [o for o in self.facts.same_desk(desk) if o.source != desk.source and not _same_people(o, desk)]
+            newer = [o for o in others if o.date > desk.date][:1]
+            older = [o for o in others if o.date < desk.date][:1]
+            for other, label in [(o, "더 최근 문서") for o in newer] + [(o, "이전 문서") for o in older]:
+                if any(c.source == other.source for c in cites):
+                    continue
+                cites.append(_desk_citation(len(cites) + 1, other, None))
+                notes.append(f"- {label}({other.date}) 기준 {other.department}: "
+                             f"{', '.join(f'{p.role} {p.name}({p.phone})' for p in other.people)} [{len(cites)}]")
+        text = f"담당 부서 — 「{best.title}」({best.date}) 기준:\n" + "\n".join(lines)
+        if notes:
+            text += "\n같은 부서가 다른 날짜의 문서에는 다른 담당자로 나옵니다(날짜 확인 필요):\n" + "\n".join(notes)
+        return Answer(q.question, text, True, tuple(cites))
+
+    # --- rendering ----------------------------------------------------------------------------
+
+    def _render(self, q: Query, chosen: list[_Unit]) -> Answer:
+        cites: list[Citation] = []
+        parts: list[str] = []
+        for u in chosen:
+            item = u.hit.item
+            existing = next((c for c in cites if c.source == item.chunk.source and c.text == u.passage), None)
+            if existing is None:
+                existing = Citation(len(cites) + 1, item.chunk.source, item.title, item.date, u.page,
+                                    u.passage, u.text)
+                cites.append(existing)
+            text = u.text.replace("\t", " · ") if u.kind == "row" else u.text
+            parts.append(f"{annotate(text, item.date)} [{existing.n}]")
+        return Answer(q.question, "\n".join(parts), True, tuple(cites))
+
+    def _refusal(self, q: Query, hits: list[Hit]) -> Answer:
+        msg = "제공된 문서에서 이 질문에 대한 답을 찾지 못했습니다."
+        source = hits[0].item.chunk.source if hits else None
+        desks = self.facts.desks_of(source) if source else []
+        if not desks:
+            return Answer(q.question, msg, False, ())
+        desk = desks[0]
+        cite = _desk_citation(1, desk, None)
+        return Answer(
+            q.question,
+            f"{msg} 가장 관련 있는 문서(「{desk.title}」, {desk.date})의 담당 부서에 문의해 보세요: "
+            f"{desk.describe()} [1]",
+            False,
+            (cite,),
+        )
+
+
+def _desk_citation(n: int, desk: Desk, person: Person | None) -> Citation:
+    quote = desk.passage
+    if person is not None:
+        quote = next((line for line in desk.passage.split("\n") if person.name in line), desk.passage)
+    return Citation(n, desk.source, desk.title, desk.date, desk.page, desk.passage, quote)
+
+
+def _one_off(a: str, b: str) -> bool:
+    return len(a) == len(b) and sum(x != y for x, y in zip(a, b)) == 1
+
+
+def _same_people(a: Desk, b: Desk) -> bool:
+    return {p.name for p in a.people} == {p.name for p in b.people}
+
+
+def supports(passage: str, claim: str) -> bool:
+    """True when claim occurs in passage, ignoring whitespace and case."""
+    return fold(claim) in fold(passage)

@@ -1,0 +1,40 @@
+"""The engine every shell uses: load the index once, then answer questions."""
+
+from __future__ import annotations
+
+import logging
+import time
+from pathlib import Path
+
+from assistant.answer import Answer
+from assistant.compose import Composer
+from assistant.embedder import E5Embedding
+from assistant.facts import FactBook
+from assistant.retrieval import Retriever
+from assistant.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+class Engine:
+    """Retrieval, facts and the answer composer over one index."""
+
+    def __init__(self, settings: Settings, embedder: E5Embedding | None = None) -> None:
+        start = time.perf_counter()
+        self.settings = settings
+        self.retriever = Retriever(Path(settings.index_dir), embedder)
+        self.facts = FactBook(self.retriever.db)
+        self.composer = Composer(self.retriever, self.facts)
+        # Warm the models so the first user question does not pay for loading them.
+        self.retriever.embedder.get_query_embedding("준비")
+        self.composer.analyse("준비 완료")
+        log.info("engine ready in %.1f s (%d chunks)", time.perf_counter() - start, len(self.retriever.items))
+
+    def ask(self, question: str) -> Answer:
+        """Answer one question with citations; never raises for an empty or odd question."""
+        question = " ".join(question.split())
+        if not question:
+            return Answer(question, "질문을 입력해 주세요.", False, ())
+        query = self.composer.analyse(question)
+        hits = self.retriever.search(query.text, k=self.settings.top_k, candidates=self.settings.candidates)
+        return self.composer.compose(question, hits, query)
