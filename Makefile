@@ -28,11 +28,13 @@ lint: setup
 typecheck: setup
 	$(PY) -m mypy assistant ingest evals
 
-# Debian's Chromium and ChromeDriver for the browser test (no browser download at test time).
+# Debian's Chromium, ChromeDriver and a Korean font for the browser test (no browser download).
 browser-deps:
-	@if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null 2>&1; then \
-		echo "installing chromium + chromium-driver (Debian packages)"; \
-		apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; \
+	@if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null 2>&1 \
+		|| ! ls /usr/share/fonts/opentype/noto/NotoSansCJK* >/dev/null 2>&1; then \
+		echo "installing chromium, chromium-driver, fonts-noto-cjk (Debian packages)"; \
+		apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive \
+			apt-get install -y -qq chromium chromium-driver fonts-noto-cjk >/dev/null; \
 	fi
 
 pytest: setup browser-deps

@@ -184,9 +184,8 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     """Start the Gradio chat on host:port."""
-    from dataclasses import replace
-
     import os
+    from dataclasses import replace
 
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
     from assistant.engine import Engine

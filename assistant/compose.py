@@ -89,6 +89,9 @@ class Composer:
         self.retriever = retriever
         self.facts = facts
         self._names = facts.names()
+        self._desk_tokens = [
+            (d, frozenset(tokens(f"{d.section} {d.unit} {d.passage}")), frozenset(tokens(d.title))) for d in facts.desks
+        ]
         self._by_len: dict[int, list[str]] = {}
         for tok in retriever.idf:
             if len(tok) >= 3 and _HANGUL_ONLY.match(tok):
@@ -246,8 +249,8 @@ class Composer:
                 cite = Citation(len(cites) + 1, chunk.source, hit.item.title, hit.item.date, page, line, sent)
                 cites.append(cite)
             parts.append(f"{annotate(sent, hit.item.date)} [{cite.n}]")
-        head = f"「{hit.item.title}」({hit.item.date})의 '{chunk.section}' 부분입니다:"
-        return Answer(q.question, head + "\n" + "\n".join(parts), True, tuple(cites))
+        intro = f"「{hit.item.title}」({hit.item.date})의 '{chunk.section}' 부분입니다:"
+        return Answer(q.question, intro + "\n" + "\n".join(parts), True, tuple(cites))
 
     # --- contacts -----------------------------------------------------------------------------
 
@@ -263,7 +266,8 @@ class Composer:
                     found.extend(self.facts.by_name(name))
         if not found:
             return None
-        lines, cites = [], []
+        lines: list[str] = []
+        cites: list[Citation] = []
         for desk, person in found:
             n = len(cites) + 1
             who = f"{person.role} {person.name}({person.phone})"
@@ -286,12 +290,10 @@ class Composer:
         weights = {t: w for t, w in q.weights.items() if t not in _CONTACT_WORDS}
         total = sum(weights.values()) or 1.0
         scored: list[tuple[float, str, Desk]] = []
-        for desk in self.facts.desks:
-            own = set(tokens(f"{desk.section} {desk.unit} {desk.passage}"))
-            topic = set(tokens(desk.title))
+        for desk, own, topic in self._desk_tokens:
             cover = sum(w if t in own else 0.5 * w if t in topic else 0.0 for t, w in weights.items()) / total
-            rank = doc_rank.get(desk.source)
-            prior = 0.25 / (1 + rank) if rank is not None else 0.0
+            doc_r = doc_rank.get(desk.source)
+            prior = 0.25 / (1 + doc_r) if doc_r is not None else 0.0
             scored.append((cover + prior, desk.date, desk))
         scored.sort(key=lambda x: (round(x[0], 3), x[1]), reverse=True)
         best_score, _, best = scored[0]

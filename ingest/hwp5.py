@@ -146,7 +146,7 @@ class _Walker:
     def top_paragraph(self, rec: _Rec) -> None:
         segs = _vertpos(rec)
         breaks = rec.data[11] if len(rec.data) > 11 else 0
-        if breaks & 0x04 and self.blocks or segs and self.last_vertpos >= 0 and segs[0] < self.last_vertpos:
+        if (breaks & 0x04 and self.blocks) or (segs and self.last_vertpos >= 0 and segs[0] < self.last_vertpos):
             self.new_page()
         self._paragraph(rec)
         if segs:

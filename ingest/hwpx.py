@@ -55,7 +55,7 @@ class _Walker:
 
     def top_paragraph(self, p: ET.Element) -> None:
         segs = [int(s.get("vertpos", "0")) for s in p.iter(f"{HP}lineseg") if _own(p, s)]
-        if p.get("pageBreak") == "1" and self.blocks or segs and self.last_vertpos >= 0 and segs[0] < self.last_vertpos:
+        if (p.get("pageBreak") == "1" and self.blocks) or (segs and self.last_vertpos >= 0 and segs[0] < self.last_vertpos):
             self.new_page()
         self._paragraph(p)
         if segs:

@@ -142,7 +142,7 @@ class Indexer:
         chunks = chunk_document(doc)
         texts = [embed_text(c, doc.meta.title) for c in chunks]
         vectors, fresh = self._embed(texts)
-        from llama_index.core.schema import TextNode
+        from llama_index.core.schema import BaseNode, TextNode
 
         nodes = [
             TextNode(
@@ -159,7 +159,7 @@ class Indexer:
         # Chroma first (add is not an upsert: drop the ids we are about to write), SQLite second.
         if new_ids:
             self._collection.delete(ids=new_ids)
-            self.vectors.add(nodes)
+            self.vectors.add(list[BaseNode](nodes))
         with self.db:
             self.db.execute("DELETE FROM chunks WHERE source=?", (doc.source,))
             self.db.execute("DELETE FROM contacts WHERE source=?", (doc.source,))

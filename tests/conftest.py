@@ -93,7 +93,7 @@ def engine(corpus_index: Path, embedder: Any) -> Any:
     return Engine(Settings(index_dir=corpus_index), embedder)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def load_doc(name: str) -> Any:
     """A corpus document loaded once per session (pypdf needs ~17 s for the 51-page PDF)."""
     from ingest.loaders import load, read_manifest

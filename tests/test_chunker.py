@@ -6,7 +6,7 @@ import re
 
 from ingest.chunker import MAX_CHARS, chunk_document
 from ingest.loaders import SUPPORTED
-from tests.conftest import CORPUS, ROOT, load_doc
+from tests.conftest import CORPUS, load_doc
 
 PHONE = re.compile(r"0\d{1,2}-\d{3,4}-\d{4}")
 

@@ -1,0 +1,128 @@
+"""Gold cases and scorers: pure functions over the `ask --json` contract."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from statistics import median
+from typing import Any
+
+from assistant.text import fold
+
+KINDS = ("target", "mission", "contact", "routing", "event", "temporal", "overview", "crossdoc", "noisy",
+         "crosslingual", "unanswerable")
+
+
+@dataclass(frozen=True)
+class Case:
+    """One gold question."""
+
+    id: str
+    kind: str
+    question: str
+    answerable: bool
+    facts: tuple[tuple[str, ...], ...]
+    support: str
+    source_hint: str
+    page: int | None = None
+
+
+def load_cases(paths: list[Path]) -> list[Case]:
+    """Gold cases from JSONL files; a malformed line is an error naming the file and line."""
+    cases: list[Case] = []
+    for path in paths:
+        for i, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            if not line.strip():
+                continue
+            try:
+                o = json.loads(line)
+                cases.append(Case(o["id"], o["kind"], o["question"], bool(o["answerable"]),
+                                  tuple(tuple(g) for g in o["facts"]), o["support"], o["source_hint"], o.get("page")))
+            except (json.JSONDecodeError, KeyError, TypeError) as exc:
+                raise ValueError(f"{path}:{i}: not a gold case ({exc})") from exc
+    return cases
+
+
+def fact_ok(case: Case, answer: dict[str, Any]) -> bool:
+    """Every fact group has an alternative in the answer (whitespace and case ignored)."""
+    text = fold(answer["answer"])
+    return answer["answerable"] and all(any(fold(alt) in text for alt in group) for group in case.facts)
+
+
+def citation_hit(case: Case, answer: dict[str, Any], root: Path) -> bool:
+    """Some citation's passage contains the support string and its source file exists."""
+    want = fold(case.support)
+    return any(want in fold(c["text"]) and (root / c["source"]).is_file() for c in answer["citations"])
+
+
+def citation_precision(case: Case, answer: dict[str, Any]) -> float | None:
+    """Share of citations whose passage holds the support or one of the facts; None without citations."""
+    cites = answer["citations"]
+    if not cites:
+        return None
+    alts = [fold(case.support)] + [fold(a) for g in case.facts for a in g]
+    good = sum(1 for c in cites if any(a and a in fold(c["text"]) for a in alts))
+    return good / len(cites)
+
+
+def page_ok(case: Case, answer: dict[str, Any]) -> bool | None:
+    """The citation holding the support names the gold page; None when the source has no pages."""
+    if case.page is None:
+        return None
+    want = fold(case.support)
+    return any(want in fold(c["text"]) and c["page"] == case.page for c in answer["citations"])
+
+
+@dataclass
+class Tally:
+    """Running scores for one system over a set of cases."""
+
+    facts: list[bool] = field(default_factory=list)
+    hits: list[bool] = field(default_factory=list)
+    precision: list[float] = field(default_factory=list)
+    refusals: list[bool] = field(default_factory=list)
+    false_refusals: list[bool] = field(default_factory=list)
+    pages: list[bool] = field(default_factory=list)
+    latency_ms: list[float] = field(default_factory=list)
+
+    def add(self, case: Case, answer: dict[str, Any], root: Path, ms: float) -> dict[str, Any]:
+        """Score one answer; return its per-case record."""
+        self.latency_ms.append(ms)
+        rec: dict[str, Any] = {"id": case.id, "kind": case.kind}
+        if not case.answerable:
+            rec["refused"] = not answer["answerable"]
+            self.refusals.append(rec["refused"])
+            return rec
+        rec["fact"] = fact_ok(case, answer)
+        rec["hit"] = citation_hit(case, answer, root)
+        rec["false_refusal"] = not answer["answerable"]
+        self.facts.append(rec["fact"])
+        self.hits.append(rec["hit"])
+        self.false_refusals.append(rec["false_refusal"])
+        p = citation_precision(case, answer)
+        if p is not None:
+            self.precision.append(p)
+        pg = page_ok(case, answer)
+        if pg is not None:
+            self.pages.append(pg)
+            rec["page"] = pg
+        return rec
+
+    def metrics(self) -> dict[str, float | int | None]:
+        """Rates over the cases seen so far (None where no case applies)."""
+        def rate(xs: list[bool] | list[float]) -> float | None:
+            return round(sum(xs) / len(xs), 4) if xs else None
+
+        lat = sorted(self.latency_ms)
+        return {
+            "n": len(self.latency_ms),
+            "fact_accuracy": rate(self.facts),
+            "citation_hit": rate(self.hits),
+            "citation_precision": rate(self.precision),
+            "refusal_accuracy": rate(self.refusals),
+            "false_refusal_rate": rate(self.false_refusals),
+            "page_accuracy": rate(self.pages),
+            "latency_p50_ms": round(median(lat), 1) if lat else None,
+            "latency_p95_ms": round(lat[min(len(lat) - 1, int(0.95 * len(lat)))], 1) if lat else None,
+        }

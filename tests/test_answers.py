@@ -1,0 +1,99 @@
+"""The extractive composer: exact quotes, resolved dates, versions, routing, refusals."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+from assistant.compose import supports
+
+NUMBER = re.compile(r"\d[\d,.]*")
+
+
+def _grounded(answer: Any) -> None:
+    """Every number in the answer (outside added date labels) occurs in a cited passage."""
+    text = re.sub(r"\(\d{4}년(?: \d{1,2}월| 말까지)?\)", "", answer.answer)
+    text = re.sub(r"\[\d+\]", "", text)
+    text = re.sub(r"\d{4}-\d{2}-\d{2}", "", text)  # document dates the answer names
+    passages = " ".join(c.text for c in answer.citations)
+    for num in NUMBER.findall(text):
+        assert num.rstrip(".,") in passages, (num, answer.answer)
+
+
+@pytest.mark.parametrize(
+    ("question", "must"),
+    [
+        ("GPU는 언제까지 몇 장 확보하나요?", ["20만장 이상", "2030년"]),
+        ("AI 유니콘 기업 몇 개 확보가 목표야?", ["10개"]),
+        ("LG AI대학원 박사과정 입학정원은?", ["5명"]),
+        ("초중고 사교육비 조사는 몇 개 학급을 대상으로 했나", ["3,000여 학급"]),
+    ],
+)
+def test_numbers_are_quoted_exactly_with_citations(engine: Any, question: str, must: list[str]) -> None:
+    answer = engine.ask(question)
+    assert answer.answerable
+    for m in must:
+        assert m in answer.answer
+    assert answer.citations and "[1]" in answer.answer
+    _grounded(answer)
+    for c in answer.citations:
+        assert supports(c.text, c.quote)
+
+
+def test_relative_dates_are_resolved_against_the_document_date(engine: Any) -> None:
+    answer = engine.ask("AI 인재 TF는 인재 양성·확보 방안을 언제까지 마련하나요?")
+    assert "11월까지(2025년 11월)" in answer.answer
+
+
+def test_contact_question_routes_to_the_tf_desk(engine: Any) -> None:
+    answer = engine.ask("AI 인재 TF 담당 사무관 전화번호 알려줘")
+    assert answer.answerable
+    first_line = answer.answer.splitlines()[1]
+    assert "이하근(044-202-6321)" in first_line
+    assert answer.citations[0].source == "corpus/msit_2025-09-30_ai_core_project_tf.txt"
+    assert "044-202-6321" in answer.citations[0].text
+
+
+def test_versions_newest_first_with_dates(engine: Any) -> None:
+    answer = engine.ask("소프트웨어정책과 과장은 누구인가요?")
+    text = answer.answer
+    assert "김국현" in text and "이상민" in text
+    assert text.index("김국현") < text.index("이상민")
+    assert "2026-04-24" in text and "2025-09-30" in text
+    sources = [c.source for c in answer.citations]
+    assert sources.index("corpus/moe_2026-04-24_105966.hwpx") < sources.index(
+        "corpus/msit_2025-09-30_ai_core_project_tf.txt")
+
+
+def test_reverse_lookup_by_phone_and_by_name(engine: Any) -> None:
+    by_phone = engine.ask("044-202-6321은 누구 번호야?")
+    assert "이하근" in by_phone.answer and "소프트웨어정책과" in by_phone.answer
+    by_name = engine.ask("김국현 과장 연락처")
+    assert "044-202-6320" in by_name.answer
+
+
+def test_routing_question_names_the_topic_desk(engine: Any) -> None:
+    answer = engine.ask("AI 중점학교 관련 문의는 어디로 하나요?")
+    assert answer.answerable
+    assert answer.citations[0].source == "corpus/moe_2026-03-09_105557.hwpx"
+    assert "인공지능교육진흥과" in answer.answer and "044-203-7080" in answer.answer
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "AI 인재 TF에 배정된 예산은 얼마인가요?",
+        "디지털튜터 양성센터 한 곳당 지원금은 얼마인가요?",
+        "2027년 사교육비 조사 결과는 어떻게 나왔나요?",
+    ],
+)
+def test_unanswerable_questions_are_refused_with_a_desk_to_ask(engine: Any, question: str) -> None:
+    answer = engine.ask(question)
+    assert answer.answerable is False
+    assert "찾지 못했습니다" in answer.answer
+
+
+def test_empty_question(engine: Any) -> None:
+    assert engine.ask("   ").answerable is False

@@ -1,0 +1,45 @@
+"""Hybrid retrieval finds the right document: plain, colloquial, no-space, typo'd and English questions.
+
+Questions written from the documents; each expects its source among the top three hits.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+CASES = [
+    ("초·중등 인공지능 교육을 이끄는 AI 중점학교는 어떻게 운영되나요?", "moe_2026-03-09_105557"),
+    ("발달장애 학생을 위한 맞춤형 인공지능 학습 지원", "moe_2026-03-11_105568"),
+    ("교육 공공데이터 AI 활용대회 접수는 언제부터야?", "moe_2026-03-11_105569"),
+    ("디지털튜터 양성센터 몇 곳 새로 뽑았어?", "moe_2026-05-28_106305"),
+    ("AI 학업장려 학자금대출이 뭔가요", "moe_2026-05-28_106308"),
+    ("새로 지정된 마이스터고는 몇 개교인가요?", "moe_2026-06-16_106475"),
+    ("모두의 한국어 시스템 개방 일정", "moe_2026-04-08_105835"),
+    ("교육 데이터 안심구역 지정", "moe_2026-07-23_106761"),
+    ("키오스크 쓰는 법 같은 성인 문해교육도 지원해줘?", "moe_2026-04-09_105836"),
+    ("한미 반도체 전공 학생 교류 행사", "moe_2026-05-27_106282"),
+    ("LG AI대학원 입학정원", "moe_2026-03-04_105494"),
+    ("디지털 정부혁신 우선 추진과제는 무엇인가", "gov_2019-10-29_digital_gov_innovation_plan"),
+    ("GPU몇장확보하기로했어", "msit_2025-09-30_ai_core_project_tf"),  # no spaces
+    ("AI인재TF담당사무관전화번호", "msit_2025-09-30_ai_core_project_tf"),  # no spaces
+    ("초중고 사교육비 총엑은 얼마", "moe_2026-03-12_105597"),  # typo: 총엑
+    ("과기정통부 국민효능감 AI 서비스 TP 미션", "msit_2025-09-30_ai_core_project_tf"),  # typo: TP
+    ("AI teacher exchange and Korean language education cooperation with Australia", "moe_2026-04-28_106002"),
+    ("How much did households spend on private education for school students in 2025?", "moe_2026-03-12_105597"),
+]
+
+
+@pytest.mark.parametrize(("question", "stem"), CASES, ids=[c[1][-12:] + ":" + c[0][:12] for c in CASES])
+def test_right_document_in_top_three(engine: Any, question: str, stem: str) -> None:
+    query = engine.composer.analyse(question)
+    hits = engine.retriever.search(query.text, k=3)
+    sources = [h.item.chunk.source for h in hits]
+    assert f"corpus/{stem}" in {s.rsplit(".", 1)[0] for s in sources}, sources
+
+
+def test_both_retrievers_contribute(engine: Any) -> None:
+    hits = engine.retriever.search("AI 유니콘 기업 10개 확보", k=5)
+    assert any(h.dense_rank is not None for h in hits)
+    assert any(h.bm25_rank is not None for h in hits)
