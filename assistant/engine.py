@@ -10,6 +10,7 @@ from assistant.answer import Answer
 from assistant.compose import Composer
 from assistant.embedder import E5Embedding
 from assistant.facts import FactBook
+from assistant.llm import LLMWriter
 from assistant.retrieval import Retriever
 from assistant.settings import Settings
 
@@ -25,6 +26,7 @@ class Engine:
         self.retriever = Retriever(Path(settings.index_dir), embedder)
         self.facts = FactBook(self.retriever.db)
         self.composer = Composer(self.retriever, self.facts)
+        self.writer = LLMWriter(settings.llm_url, settings.llm_model, settings.llm_timeout) if settings.llm_url else None
         # Warm the models so the first user question does not pay for loading them.
         self.retriever.embedder.get_query_embedding("준비")
         self.composer.analyse("준비 완료")
@@ -37,4 +39,5 @@ class Engine:
             return Answer(question, "질문을 입력해 주세요.", False, ())
         query = self.composer.analyse(question)
         hits = self.retriever.search(query.text, k=self.settings.top_k, candidates=self.settings.candidates)
-        return self.composer.compose(question, hits, query)
+        answer = self.composer.compose(question, hits, query)
+        return self.writer.rewrite(answer) if self.writer else answer
