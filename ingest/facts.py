@@ -147,19 +147,32 @@ def _is_date_part(sent: str, m: re.Match[str]) -> bool:
     return m.group("unit") in ("대",) and not re.match(r"\s?[가-힣A-Z]", after)
 
 
-_WORD = re.compile(r"[\w·「」]+")
-_NOT_SUBJECT = re.compile(r"^(\d|까지|이를|위해|통해|위한|또한|이와|함께|및|등|대비|이상)|까지$|^[’'‘]")
+_WORD = re.compile(r"[\w·']+")
+_NOT_SUBJECT = re.compile(r"^(\d|[’'‘]|까지$|이를$|위해$|통해$|위한$|또한$|이와$|함께$|및$|등$|대비$|이상$)")
+# A word that ends in a particle or a modifier ending closes a noun phrase; particles are cut off.
+_CLOSED = re.compile(r"(을|를|이|가|은|는|의|에|에서|로|으로|와|과|도|적인|하는|하고|된|한)$")
+_PARTICLE = re.compile(r"(을|를|이|가|은|는|의|에|에서|로|으로|와|과|도)$")
 
 
 def _subject(sent: str, m: re.Match[str]) -> str:
-    """The noun phrase a quantity counts: after "N대/N종" (10대 AI 서비스), else before it."""
-    if m.group("unit") in ("대", "종"):
-        words = _WORD.findall(sent[m.end() :])[:3]
-    else:
-        words = _WORD.findall(sent[: m.start()])[-4:]
-    words = [w.strip("「」") for w in words if not _NOT_SUBJECT.search(w)]
-    words = [re.sub(r"(을|를|이|가|은|는|의|에|로)$", "", w) if i == len(words) - 1 else w for i, w in enumerate(words)]
-    return " ".join(w for w in words if w)[:40]
+    """The noun phrase a quantity counts: "AI 유니콘 기업 10개", "10대 AI 서비스", "95% 이상 성능"."""
+    words: list[str] = []
+    if m.group("unit") in ("대", "종", "%"):
+        for w in _WORD.findall(sent[m.end() :])[:3]:
+            if _PARTICLE.sub("", w) in ("등", "및") or _NOT_SUBJECT.search(w):
+                break
+            words.append(_PARTICLE.sub("", w))
+            if _CLOSED.search(w):
+                break
+        if words:
+            return " ".join(x for x in words if x)
+    for w in reversed(_WORD.findall(sent[: m.start()])):
+        if _NOT_SUBJECT.search(w) and not words:
+            continue  # "'30년까지 20만장": skip the date between the noun and its number
+        if _NOT_SUBJECT.search(w) or (words and _CLOSED.search(w)) or len(words) == 3:
+            break
+        words.insert(0, _PARTICLE.sub("", w) if not words else w)
+    return " ".join(x for x in words if x)
 
 
 def _deadline(sent: str, mentions: list[DateMention], pos: int) -> str:

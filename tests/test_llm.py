@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 
@@ -17,8 +17,8 @@ from assistant.settings import Settings
 
 
 class _Script:
-    replies: list[str] = []
-    requests: list[dict[str, Any]] = []
+    replies: ClassVar[list[str]] = []
+    requests: ClassVar[list[dict[str, Any]]] = []
 
 
 class _Handler(BaseHTTPRequestHandler):
