@@ -25,6 +25,7 @@ _INTENTS = {
         re.I,
     ),
     "number": re.compile(r"몇|얼마|규모|목표|인원|정원|비율|금액|예산|액수|수치|how many|how much|number of|percent", re.I),
+    "overview": re.compile(r"주요\s*내용|무슨\s*내용|어떤\s*내용|핵심\s*내용|요약|개요|골자|what is .* about|summar", re.I),
     "date": re.compile(
         r"언제|날짜|일시|기간|까지|몇\s*월|며칠|연도|시점|기한|일정|발표일|개최일|시행일|마감|"
         r"when|date|deadline|by when|which year",
@@ -38,9 +39,11 @@ _PHONE = re.compile(r"0\d{1,2}-\d{3,4}-\d{4}")
 _LATIN = re.compile(r"[A-Za-z]")
 _HANGUL = re.compile(r"[가-힣]")
 # Words that ask for content rather than name it ("…의 미션은?", "주요 내용"): not coverage.
-_ASKING = frozenset({"미션", "내용", "역할", "주요", "설명", "요약", "개요", "무슨", "정보", "알다", "궁금"})
+_ASKING = frozenset({"미션", "내용", "역할", "주요", "설명", "요약", "개요", "무슨", "정보", "알다", "궁금",
+                     "보도", "자료", "보도자료", "문서"})
 # Words that ask for a contact: every desk has them, so they cannot tell desks apart.
 _CONTACT_WORDS = frozenset({"담당", "담당자", "연락처", "전화", "전화번호", "번호", "문의", "부서", "연락", "누구", "어디"})
+_SENTENCE_END = re.compile(r"(다|임|음|함)\.?\s*$|다\.")
 _HANGUL_RUN = re.compile(r"[가-힣]{3,}")
 _HANGUL_ONLY = re.compile(r"^[가-힣]+$")
 # Table-of-contents lines, page footers and figure captions answer nothing.
@@ -142,6 +145,10 @@ class Composer:
                 return answer
         if not q.intents & {"number", "date"}:
             answer = self._section_answer(q, hits)
+            if answer is not None:
+                return answer
+        if "overview" in q.intents:
+            answer = self._overview_answer(q, hits)
             if answer is not None:
                 return answer
         units = self._units(q, hits)
@@ -250,6 +257,44 @@ class Composer:
                 cites.append(cite)
             parts.append(f"{annotate(sent, hit.item.date)} [{cite.n}]")
         intro = f"「{hit.item.title}」({hit.item.date})의 '{chunk.section}' 부분입니다:"
+        return Answer(q.question, intro + "\n" + "\n".join(parts), True, tuple(cites))
+
+    def _overview_answer(self, q: Query, hits: list[Hit]) -> Answer | None:
+        """"What is this release about": the lead sentences of the document whose title the question names."""
+        total = sum(q.concepts.values()) or 1.0
+        best: tuple[float, Hit] | None = None
+        for hit in hits:
+            title = fold(hit.item.title)
+            cover = sum(w for t, w in q.concepts.items() if t in title) / total
+            if best is None or cover > best[0]:
+                best = (cover, hit)
+        if best is None or best[0] < ANSWER_MIN:
+            return None
+        source = best[1].item.chunk.source
+        item = best[1].item
+        picked: list[tuple[str, str, int | None]] = []
+        for other in self.retriever.items:
+            if other.chunk.source != source or other.chunk.kind != "text":
+                continue
+            for line, page in zip(other.chunk.lines, other.chunk.pages):
+                if len(line) < 40 or _TOC.search(line) or is_heading(line) or not _SENTENCE_END.search(line):
+                    continue
+                for sent in sentences(line)[:2]:
+                    if len(picked) < SECTION_SENTENCES - 1:
+                        picked.append((sent, line, page))
+            if len(picked) >= SECTION_SENTENCES - 1:
+                break
+        if not picked:
+            return None
+        cites: list[Citation] = []
+        parts: list[str] = []
+        for sent, line, page in picked:
+            cite = next((c for c in cites if c.text == line), None)
+            if cite is None:
+                cite = Citation(len(cites) + 1, source, item.title, item.date, page, line, sent)
+                cites.append(cite)
+            parts.append(f"{annotate(sent, item.date)} [{cite.n}]")
+        intro = f"「{item.title}」({item.date})의 주요 내용입니다:"
         return Answer(q.question, intro + "\n" + "\n".join(parts), True, tuple(cites))
 
     # --- contacts -----------------------------------------------------------------------------

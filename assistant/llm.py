@@ -14,6 +14,7 @@ import urllib.error
 import urllib.request
 
 from assistant.answer import Answer
+from assistant.text import fold
 
 log = logging.getLogger(__name__)
 
@@ -22,9 +23,9 @@ SYSTEM = (
     "간결하게 답하세요. 숫자·이름·전화번호·날짜는 출처에 적힌 그대로 쓰고, 각 문장 끝에 근거 출처 번호를 [1]처럼 "
     "붙이세요. 출처에 없는 내용은 쓰지 마세요."
 )
-_NUMBER = re.compile(r"\d[\d,.\-]*\d|\d")
+# A number with the unit glued to it ("30만장", "95%", "2030년"): the unit must match too.
+_NUMBER = re.compile(r"\d(?:[\d,.\-]*\d)?(?:\s?[만천억조])?\s?[가-힣%]?")
 _MARKER = re.compile(r"\[(\d+)\]")
-_DATE_LABEL = re.compile(r"\(\d{4}년(?: \d{1,2}월| 말까지)?\)")
 
 
 class LLMWriter:
@@ -71,9 +72,9 @@ def ungrounded(text: str, answer: Answer) -> str:
         return "no [n] citation markers"
     if not markers <= numbers:
         return f"markers {sorted(markers - numbers)} cite nothing"
-    backing = " ".join(c.text for c in answer.citations) + " " + answer.answer
-    bare = _MARKER.sub("", _DATE_LABEL.sub("", text))
+    backing = fold(" ".join(c.text for c in answer.citations) + " " + answer.answer)
+    bare = _MARKER.sub("", text)
     for num in _NUMBER.findall(bare):
-        if num not in backing:
+        if fold(num) not in backing:
             return f"'{num}' is in no cited passage"
     return ""

@@ -73,7 +73,7 @@ def _subruns(run: list[str]) -> list[str]:
 # Nouns that ask rather than name: never the focus of a question.
 _NOT_FOCUS = frozenset({"무엇", "뭐", "어디", "누구", "얼마", "언제", "내용", "미션", "역할", "정보", "질문", "답", "것",
                         "관련", "경우", "때", "곳", "분", "문의", "연락처", "전화", "전화번호", "번호", "담당", "담당자",
-                        "목표", "계획", "예정", "수치", "규모", "개수"})
+                        "목표", "계획", "예정", "수치", "규모", "개수", "보도자료", "문서", "자료", "요약", "개요"})
 
 
 def focus_noun(question: str) -> str:

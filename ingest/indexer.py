@@ -21,7 +21,7 @@ from assistant import store
 from assistant.embedder import E5Embedding
 from assistant.text import tokens
 from ingest.chunker import Chunk, chunk_document
-from ingest.document import Document, LoadError
+from ingest.document import DocMeta, Document, LoadError
 from ingest.facts import extract_contacts, extract_targets
 from ingest.loaders import MANIFEST, SUPPORTED, load, read_manifest, relative_source
 
@@ -93,7 +93,7 @@ class Indexer:
         files, dirs = discover(paths)
         version = self.db.execute("SELECT value FROM info WHERE key='schema'").fetchone()
         force = version is None or version[0] != store.SCHEMA_VERSION
-        manifests: dict[Path, dict[str, object]] = {}
+        manifests: dict[Path, dict[str, DocMeta]] = {}
         seen: set[str] = set()
         bar = tqdm(files, desc="ingest", unit="file", disable=not progress)
         for path in bar:
@@ -102,7 +102,7 @@ class Indexer:
                 report.skipped.append((str(path), f"unsupported file type '{path.suffix}'"))
                 continue
             if path.parent not in manifests:
-                manifests[path.parent] = dict(read_manifest(path.parent))
+                manifests[path.parent] = read_manifest(path.parent)
             manifest = manifests[path.parent]
             row = manifest.get(path.name)
             data = path.read_bytes()
@@ -114,7 +114,7 @@ class Indexer:
                 report.unchanged.append(source)
                 continue
             try:
-                doc = load(path, self.root, manifest)  # type: ignore[arg-type]
+                doc = load(path, self.root, manifest)
             except LoadError as exc:
                 report.skipped.append((str(path), str(exc)))
                 log.warning("%s: skipped: %s", path, exc)
