@@ -122,7 +122,13 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
             question = _question_of(line)
             if question is None:
                 continue
-            print(json.dumps(engine.ask(question).to_dict(), ensure_ascii=False), flush=True)
+            try:
+                obj = engine.ask(question).to_dict()
+            except Exception:  # one bad question must not end an evaluator's run
+                log.exception("failed to answer %r", question)
+                obj = {"question": question, "answer": "처리 중 오류가 발생해 답하지 못했습니다.", "answerable": False,
+                       "citations": []}
+            print(json.dumps(obj, ensure_ascii=False), flush=True)
         return 0
     answer = engine.ask(args.question)
     if args.json:

@@ -55,7 +55,7 @@ class Retriever:
         self.vectors = ChromaVectorStore(chroma_collection=store.chroma_collection(index_dir))
 
     def _load_bm25(self) -> Any:
-        import bm25s
+        bm25s = store.bm25s_module()
 
         ids_path = self.index_dir / "bm25" / "ids.json"
         ids = [it.chunk.id for it in self.items]

@@ -81,6 +81,16 @@ def chroma_collection(index_dir: Path) -> Any:
     )
 
 
+def bm25s_module() -> Any:
+    """bm25s, with the DEBUG level it sets on its own logger at import put back to WARNING."""
+    import logging
+
+    import bm25s
+
+    logging.getLogger("bm25s").setLevel(logging.WARNING)
+    return bm25s
+
+
 def load_chunks(db: sqlite3.Connection) -> list[StoredChunk]:
     """Every indexed chunk, in source and reading order."""
     rows = db.execute(

@@ -220,7 +220,7 @@ class Indexer:
                 self.db.execute(f"DELETE FROM {table} WHERE source=?", (source,))
 
     def _write_bm25(self) -> None:
-        import bm25s
+        bm25s = store.bm25s_module()
 
         rows = self.db.execute("SELECT id, tokens FROM chunks ORDER BY source, ordinal").fetchall()
         corpus = [json.loads(t) or ["∅"] for _, t in rows]
