@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from assistant.answer import Answer, Citation
 from assistant.dates import annotate
 from assistant.facts import Desk, FactBook, Person
+from assistant.glossary import korean_focus, korean_terms
 from assistant.retrieval import Hit, Retriever
 from assistant.text import focus_noun, fold, sentences, tokens
 from ingest.chunker import is_heading
@@ -25,6 +26,7 @@ _INTENTS = {
         re.I,
     ),
     "number": re.compile(r"몇|얼마|규모|목표|인원|정원|비율|금액|예산|액수|수치|how many|how much|number of|percent", re.I),
+    "place": re.compile(r"어디서|어디에서|장소|개최지|where", re.I),
     "overview": re.compile(r"주요\s*내용|무슨\s*내용|어떤\s*내용|핵심\s*내용|요약|개요|골자|what is .* about|summar", re.I),
     "date": re.compile(
         r"언제|날짜|일시|기간|까지|몇\s*월|며칠|연도|시점|기한|일정|발표일|개최일|시행일|마감|"
@@ -32,8 +34,13 @@ _INTENTS = {
         re.I,
     ),
 }
-# A quantity: a number that is not part of a date or a time (11월, 2025년, 14:30).
-_HAS_NUMBER = re.compile(r"(?<![\d.,])\d[\d,.]*(?![\d.,]|\s*(?:월|일|년|시|분|차|:|\)))")
+# A quantity: a number with a counter or unit (37개교, 1만 명, 27조 5천억원, 95%), not a date or time.
+_HAS_NUMBER = re.compile(
+    r"\d[\d,.]*\s?(?:만|천|백|억|조)?\s?(?:여\s?)?(?:명|개|곳|교|%|원|장|건|회|배|가지|학급|종|대|팀|과목|시간|주|위|호|석|㎡|km|점|권)"
+)
+_HAS_PLACE = re.compile(r"에서|장소|온라인|개최지")
+# Counters in a question ("몇 곳", "몇 개교") ask for a number; the number intent handles them.
+_COUNTERS = frozenset({"곳", "개", "명", "개교", "개소", "건", "장", "회", "가지", "차례", "번", "년", "월", "일"})
 _HAS_DATE = re.compile(r"\d{1,2}\s*월|\d{4}\s*[.년]|\d{1,2}\s*일|까지|올해|내년|연내|[’'‘]\d{2}\s?년|\d{1,2}\.\s?\d{1,2}\.")
 _PHONE = re.compile(r"0\d{1,2}-\d{3,4}-\d{4}")
 _LATIN = re.compile(r"[A-Za-z]")
@@ -102,18 +109,29 @@ class Composer:
 
     def analyse(self, question: str) -> Query:
         """Tokens (typos repaired against the index vocabulary), their IDF weights and intents."""
+        letters = _LATIN.findall(question)
+        english = len(letters) > 2 * len(_HANGUL.findall(question))
         repaired = self.repair(question)
-        single = set(tokens(repaired, joined=False))
-        # A joined noun run the index never saw ("사교육비조사결과발표") is an artefact of a
-        # question typed without spaces, not a missing concept; its parts carry the meaning.
-        toks = [t for t in dict.fromkeys(tokens(repaired))
-                if (t in single or t in self.retriever.idf) and t not in _ASKING]
+        if english:
+            # Match the Korean words of the glossary and acronyms (GPU, AI, TF); English function
+            # words and numbers written differently ("2030" vs "'30년") are not evidence.
+            korean = korean_terms(question)
+            repaired = f"{question} {korean}".strip()
+            acronyms = [a.lower() for a in re.findall(r"\b([A-Z][A-Z0-9]+)s?\b", question)]
+            single = set(tokens(korean, joined=False)) | set(acronyms)
+            toks = [t for t in dict.fromkeys([*tokens(korean), *acronyms])
+                    if (t in single or t in self.retriever.idf) and t not in _ASKING and t not in _COUNTERS]
+        else:
+            single = set(tokens(repaired, joined=False))
+            # A joined noun run the index never saw ("사교육비조사결과발표") is an artefact of a
+            # question typed without spaces, not a missing concept; its parts carry the meaning.
+            toks = [t for t in dict.fromkeys(tokens(repaired))
+                    if (t in single or t in self.retriever.idf) and t not in _ASKING and t not in _COUNTERS]
         weights = {t: self.retriever.idf_of(t) for t in toks}
         concepts = {t: w for t, w in weights.items() if t in single}
         intents = frozenset(k for k, rx in _INTENTS.items() if rx.search(question))
-        letters = _LATIN.findall(question)
-        english = len(letters) > 2 * len(_HANGUL.findall(question))
-        return Query(question, repaired, tuple(toks), weights, concepts, focus_noun(repaired), intents, english)
+        focus = korean_focus(question) if english else focus_noun(repaired)
+        return Query(question, repaired, tuple(toks), weights, concepts, focus, intents, english)
 
     def repair(self, question: str) -> str:
         """Fix one-syllable typos: a Hangul word the index never saw, one syllable away from a
@@ -151,18 +169,18 @@ class Composer:
             answer = self._overview_answer(q, hits)
             if answer is not None:
                 return answer
-        units = self._units(q, hits)
+        # Only a unit that has what is asked (a number, a date, a place) and names the asked-about
+        # noun can answer; among those, the best covered one must cover enough of the question.
+        units = [u for u in self._units(q, hits) if self._intent_met(q, u) and self._focus_met(q, u)]
         best = units[0] if units else None
-        if best is None or best.coverage < ANSWER_MIN or not self._intent_met(q, best) \
-                or not self._focus_met(q, best):
+        if best is None or best.coverage < ANSWER_MIN:
             return self._refusal(q, hits)
         chosen = [best]
         for u in units[1:]:
             if len(chosen) >= MAX_UNITS:
                 break
             if u.score >= EXTRA_RATIO * best.score and u.coverage >= max(ANSWER_MIN, 0.9 * best.coverage) \
-                    and len(u.text) >= 20 and self._intent_met(q, u) and self._focus_met(q, u) \
-                    and all(u.text != c.text for c in chosen):
+                    and len(u.text) >= 20 and all(u.text != c.text for c in chosen):
                 chosen.append(u)
         return self._render(q, chosen)
 
@@ -201,7 +219,8 @@ class Composer:
                     covered += 0.3 * w
             u.coverage = covered / total
             u.score = u.coverage + 0.1 / (1 + u.rank) + (0.1 if self._intent_met(q, u) and q.intents else 0.0)
-            if len(u.text) < 12 or _TOC.search(u.text) or is_heading(u.text) or fold(u.text) in fold(u.hit.item.title):
+            title_only = fold(u.text) in fold(u.hit.item.title) and not _HAS_NUMBER.search(u.text)
+            if len(u.text) < 12 or _TOC.search(u.text) or is_heading(u.text) or title_only:
                 u.score -= 0.3  # a heading, a label or a table-of-contents line answers nothing
         units.sort(key=lambda u: -u.score)
         return units
@@ -209,7 +228,7 @@ class Composer:
     @staticmethod
     def _focus_met(q: Query, u: _Unit) -> bool:
         """The asked-about noun must be in the quoted paragraph (or the row's table header)."""
-        if not q.focus or q.english:
+        if not q.focus:
             return True
         return q.focus in u.line_toks or q.focus in fold(u.passage) or (u.kind == "row" and q.focus in u.context)
 
@@ -218,6 +237,8 @@ class Composer:
         if "number" in q.intents and not _HAS_NUMBER.search(u.text):
             return False
         if "date" in q.intents and not _HAS_DATE.search(u.text):
+            return False
+        if "place" in q.intents and not _HAS_PLACE.search(u.text):
             return False
         return True
 

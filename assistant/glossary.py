@@ -1,0 +1,70 @@
+"""English → Korean policy vocabulary, so an English question can be matched word by word.
+
+The embedder is multilingual, but lexical matching (BM25, coverage, the answerability check) needs
+the Korean words the documents use. This is general vocabulary of MSIT/MOE press releases, not
+a list of questions; an English word missing here still reaches the documents through the
+dense retriever, it just cannot count toward coverage.
+"""
+
+from __future__ import annotations
+
+import re
+
+GLOSSARY: dict[str, str] = {
+    # who / how to reach
+    "contact": "담당 연락처", "phone": "전화", "phone number": "전화번호", "in charge": "담당",
+    "responsible": "담당", "department": "부서", "division": "과", "director": "과장", "deputy director": "사무관",
+    "official": "사무관 주무관", "team leader": "팀장", "ministry": "부", "inquiries": "문의", "ask": "문의",
+    "ministry of education": "교육부", "ministry of science and ict": "과학기술정보통신부 과기정통부", "msit": "과기정통부",
+    # plans and numbers
+    "target": "목표", "goal": "목표", "budget": "예산", "won": "원", "secure": "확보", "acquire": "확보",
+    "train": "양성", "foster": "양성 육성", "cultivate": "양성", "develop": "개발", "select": "선정", "selected": "선정",
+    "designate": "지정", "designated": "지정", "support": "지원", "expand": "확대", "plan": "계획", "strategy": "전략",
+    "mission": "미션", "project": "프로젝트", "program": "사업", "programme": "사업", "task force": "TF",
+    "launch": "출범", "held": "개최", "hold": "개최", "event": "행사", "ceremony": "식", "competition": "대회",
+    "application": "신청 접수", "apply": "신청", "deadline": "마감 까지", "period": "기간", "when": "언제",
+    "where": "장소", "how many": "몇", "how much": "얼마", "number": "수", "percent": "%", "increase": "증가",
+    "decrease": "감소", "total": "총액", "average": "평균", "monthly": "월평균", "per student": "1인당",
+    # subjects
+    "ai": "AI 인공지능", "artificial intelligence": "인공지능 AI", "talent": "인재", "talents": "인재",
+    "human resources": "인재", "gpu": "GPU", "gpus": "GPU", "data center": "데이터센터", "data": "데이터",
+    "semiconductor": "반도체", "startup": "스타트업", "startups": "스타트업", "unicorn": "유니콘",
+    "foundation model": "파운데이션 모델", "public sector": "공공", "digital government": "디지털 정부",
+    "innovation": "혁신", "research": "연구", "researchers": "연구자", "national research lab": "국가연구소",
+    "laboratory": "연구소", "science": "과학기술", "industry": "산업", "robot": "로봇", "bio": "바이오",
+    "teacher": "교사 교원", "teachers": "교사 교원", "student": "학생", "students": "학생", "school": "학교",
+    "schools": "학교", "university": "대학", "universities": "대학", "college": "대학", "graduate school": "대학원",
+    "junior college": "전문대학", "vocational": "직업", "meister": "마이스터고", "elementary": "초등", "middle": "중학교",
+    "high school": "고등학교", "adult": "성인", "literacy": "문해", "lifelong": "평생", "scholarship": "장학",
+    "student loan": "학자금대출", "loan": "대출", "tuition": "학비", "private education": "사교육비 사교육",
+    "private tutoring": "사교육", "spending": "지출 사교육비", "survey": "조사", "korean language": "한국어",
+    "multicultural": "이주배경", "migrant": "이주배경", "australia": "호주", "united states": "미국", "u.s.": "미국",
+    "exchange": "교류", "cooperation": "협력", "bootcamp": "부트캠프", "internship": "인턴십", "global": "글로벌",
+    "security": "보안", "cyber": "사이버", "safe zone": "안심구역", "tutor": "튜터", "disabilities": "장애",
+    "developmental disabilities": "발달장애", "ethics": "윤리", "curriculum": "교육과정", "training": "연수",
+    "infrastructure": "인프라 기반", "power": "전력", "quantum": "양자",
+}
+_KEYS = sorted(GLOSSARY, key=len, reverse=True)
+_RX = re.compile(r"\b(" + "|".join(re.escape(k) for k in _KEYS) + r")\b", re.I)
+
+
+def korean_terms(question: str) -> str:
+    """The Korean words for the English terms of a question, longest phrases first."""
+    return " ".join(dict.fromkeys(GLOSSARY[m.group(1).lower()] for m in _RX.finditer(question)))
+
+
+_NOT_HEAD = frozenset({"what", "who", "when", "where", "how many", "how much", "number", "target", "goal", "plan",
+                       "ask", "contact", "phone", "phone number", "in charge", "responsible", "inquiries", "deadline",
+                       "period", "held", "hold", "select", "selected", "support", "secure",
+                       "acquire", "train", "foster", "cultivate", "develop", "designate", "designated", "expand",
+                       "launch", "apply", "increase", "decrease", "ministry", "ministry of education",
+                       "ministry of science and ict", "msit", "ai", "artificial intelligence"})
+
+
+def korean_focus(question: str) -> str:
+    """The Korean word for the head noun of an English question ("the budget of …" -> 예산), or ""."""
+    for m in _RX.finditer(question):
+        key = m.group(1).lower()
+        if key not in _NOT_HEAD:
+            return GLOSSARY[key].split()[0].lower()
+    return ""
