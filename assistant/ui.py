@@ -102,7 +102,7 @@ def build_app(engine: Engine) -> gr.Blocks:
             "문서에 없는 내용은 '찾지 못했다'고 답하고 관련 담당 부서를 안내합니다."
         )
         with gr.Tab("질문하기"):
-            chat = gr.Chatbot(label="대화", height=420, elem_id="chat", feedback_options=None)
+            chat = gr.Chatbot(label="대화", height=420, elem_id="chat", feedback_options=None, buttons=["copy", "copy_all"])
             with gr.Row():
                 box = gr.Textbox(label="질문", placeholder="예: AI 인재 TF 담당 사무관 연락처는?", elem_id="question",
                                  scale=5, lines=1)

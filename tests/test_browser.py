@@ -88,5 +88,15 @@ def test_chat_answers_with_a_citation_card(app_url: str, tmp_path: Path) -> None
         assert shot.stat().st_size > 10_000
         if os.environ.get("UPDATE_SCREENSHOT"):
             shutil.copy(shot, ROOT / "docs" / "screenshot.png")
+
+        # The 담당자 찾기 view: reverse look-up by phone number.
+        tab = next(b for b in driver.find_elements(By.CSS_SELECTOR, "button[role='tab']") if "담당자 찾기" in b.text)
+        tab.click()
+        query = wait.until(ec.element_to_be_clickable((By.CSS_SELECTOR, "#contact-query textarea")))
+        query.send_keys("044-202-6321")
+        driver.find_element(By.CSS_SELECTOR, "#contact-find").click()
+        row = wait.until(ec.visibility_of_element_located((By.CSS_SELECTOR, "#contacts table.contacts td")))
+        table = driver.find_element(By.CSS_SELECTOR, "#contacts").text
+        assert row.text and "이하근" in table and "소프트웨어정책과" in table and "2025-09-30" in table
     finally:
         driver.quit()
