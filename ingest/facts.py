@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from assistant.dates import DateMention, resolve
 from assistant.text import sentences
 from ingest.chunker import Chunk
-from ingest.patterns import PERSON, opens_desk
+from ingest.patterns import PERSON, ROLES, opens_desk
 
-_UNIT_END = re.compile(r"(과|팀|담당관|센터|단|본부|지원관실|TF|T/F|추진단|기획단)$")
+_UNIT_END = re.compile(r"(과|팀|담당관|센터|단|본부|실|TF|T/F|추진단|기획단)$")
 _LABEL = re.compile(r"[(<＜〈]([^()<>＜＞〈〉]{1,40})[)>＞〉]")
 
 
@@ -42,13 +42,25 @@ def clean_label(label: str) -> str:
     return re.sub(r"\s+", " ", label).strip()
 
 
-def _groups(chunk: Chunk) -> list[list[tuple[str, int | None]]]:
-    groups: list[list[tuple[str, int | None]]] = []
+def _desks(chunk: Chunk) -> list[list[tuple[str, int | None]]]:
+    """Cut a contact chunk into desks. A desk opens at "담당 부서/기관" or at a row that names
+    its head (책임자), or a new unit in the first column, once the current desk has a person."""
+    desks: list[list[tuple[str, int | None]]] = []
+    has_person = False
     for line, page in zip(chunk.lines, chunk.pages):
-        if opens_desk(line) or not groups:
-            groups.append([])
-        groups[-1].append((line, page))
-    return groups
+        first = line.split("\t", 1)[0].strip()
+        person = bool(PERSON.search(_flat(line)))
+        opens = opens_desk(line) or "책임자" in line or (bool(first) and not _LABEL.fullmatch(first))
+        if not desks or (opens and has_person):
+            desks.append([])
+            has_person = False
+        desks[-1].append((line, page))
+        has_person = has_person or person
+    return desks
+
+
+def _flat(line: str) -> str:
+    return re.sub(r"\s+", " ", line.replace("\t", " "))
 
 
 def extract_contacts(chunks: list[Chunk]) -> list[Contact]:
@@ -57,29 +69,28 @@ def extract_contacts(chunks: list[Chunk]) -> list[Contact]:
     for chunk in chunks:
         if chunk.kind != "contact":
             continue
-        for group in _groups(chunk):
-            passage = "\n".join(line for line, _ in group)
-            prefixes: list[str] = []
-            people: list[tuple[re.Match[str], int | None, str]] = []
-            for line, page in group:
-                flat = re.sub(r"\s+", " ", line.replace("\t", " "))
+        for desk in _desks(chunk):
+            passage = "\n".join(line for line, _ in desk)
+            rows = []  # (match or None, page, org tokens of the row)
+            for line, page in desk:
+                flat = _flat(line)
                 m = PERSON.search(flat)
-                prefix = flat[: m.start()] if m else flat
-                prefixes.append(prefix)
-                if m:
-                    people.append((m, page, prefix))
-            labels = [clean_label(x) for p in prefixes for x in _LABEL.findall(p)]
-            units = [u for p in prefixes for u in _org_tokens(p)]
-            group_dept = next((u for u in reversed(units) if _UNIT_END.search(u)), "")
-            for m, page, prefix in people:
-                own = [u for u in _org_tokens(prefix) if _UNIT_END.search(u)]
-                department = own[-1] if own else group_dept
-                office = " ".join(u for u in units if u != department and not _UNIT_END.search(u))
+                rows.append((m, page, _org_tokens(flat[: m.start()] if m else flat)))
+            labels = [clean_label(x) for line, _ in desk for x in _LABEL.findall(_flat(line))
+                      if re.search(r"[가-힣A-Za-z]", x)]  # not "(044-202-6320)"
+            units = [u for _, _, toks in rows for u in toks if _UNIT_END.search(u)]
+            offices = [u for _, _, toks in rows for u in toks if not _UNIT_END.search(u)]
+            for i, (m, page, _toks) in enumerate(rows):
+                if m is None:
+                    continue
+                # The person's own row, else the nearest unit above, else below (a wrapped row).
+                before = [u for _, _, toks in rows[: i + 1] for u in toks if _UNIT_END.search(u)]
+                department = before[-1] if before else (units[0] if units else "")
                 out.append(
                     Contact(
                         chunk_id=chunk.id,
                         section=labels[0] if labels else "",
-                        office=office,
+                        office=" ".join(dict.fromkeys(o for o in offices if o != department)),
                         department=department,
                         position=m.group("position") or "",
                         role=re.sub(r"\s+", "", m.group("role")),
@@ -93,9 +104,11 @@ def extract_contacts(chunks: list[Chunk]) -> list[Contact]:
 
 
 def _org_tokens(prefix: str) -> list[str]:
+    """Organisation names in the cells before a person: no labels, column headers or titles."""
     text = _LABEL.sub(" ", prefix)
-    text = re.sub(r"담당\s*부서|책임자|담당자", " ", text)
-    return [t for t in text.split() if re.search(r"[가-힣]", t)]
+    text = re.sub(r"(?:담당|수행|주관|운영|협력|전담)\s*(?:부서|기관)|책임자|담당자", " ", text)
+    text = re.sub(rf"(?<!\S)(?:{ROLES})(?!\S)", " ", text)
+    return [t for t in text.split() if re.search(r"[가-힣]", t) and t not in ("공동", "총괄")]
 
 
 # --- numeric targets --------------------------------------------------------------------------
