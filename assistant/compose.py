@@ -112,21 +112,18 @@ class Composer:
         letters = _LATIN.findall(question)
         english = len(letters) > 2 * len(_HANGUL.findall(question))
         repaired = self.repair(question)
+        source, extra = repaired, []
         if english:
             # Match the Korean words of the glossary and acronyms (GPU, AI, TF); English function
             # words and numbers written differently ("2030" vs "'30년") are not evidence.
-            korean = korean_terms(question)
-            repaired = f"{question} {korean}".strip()
-            acronyms = [a.lower() for a in re.findall(r"\b([A-Z][A-Z0-9]+)s?\b", question)]
-            single = set(tokens(korean, joined=False)) | set(acronyms)
-            toks = [t for t in dict.fromkeys([*tokens(korean), *acronyms])
-                    if (t in single or t in self.retriever.idf) and t not in _ASKING and t not in _COUNTERS]
-        else:
-            single = set(tokens(repaired, joined=False))
-            # A joined noun run the index never saw ("사교육비조사결과발표") is an artefact of a
-            # question typed without spaces, not a missing concept; its parts carry the meaning.
-            toks = [t for t in dict.fromkeys(tokens(repaired))
-                    if (t in single or t in self.retriever.idf) and t not in _ASKING and t not in _COUNTERS]
+            source = korean_terms(question)
+            repaired = f"{question} {source}".strip()
+            extra = [a.lower() for a in re.findall(r"\b([A-Z][A-Z0-9]+)s?\b", question)]
+        single = set(tokens(source, joined=False)) | set(extra)
+        # A joined noun run the index never saw ("사교육비조사결과발표") is an artefact of a
+        # question typed without spaces, not a missing concept; its parts carry the meaning.
+        toks = [t for t in dict.fromkeys([*tokens(source), *extra])
+                if (t in single or t in self.retriever.idf) and t not in _ASKING and t not in _COUNTERS]
         weights = {t: self.retriever.idf_of(t) for t in toks}
         concepts = {t: w for t, w in weights.items() if t in single}
         intents = frozenset(k for k, rx in _INTENTS.items() if rx.search(question))
