@@ -13,7 +13,7 @@ from assistant.text import sentences
 from ingest.chunker import Chunk
 from ingest.patterns import PERSON, ROLES, opens_desk
 
-_UNIT_END = re.compile(r"(과|팀|담당관|센터|단|본부|실|TF|T/F|추진단|기획단)$")
+_UNIT_END = re.compile(r"(과|팀|담당관|센터|단|본부|실|연수원|TF|T/F|추진단|기획단)$")
 _LABEL = re.compile(r"[(<＜〈]([^()<>＜＞〈〉]{1,40})[)>＞〉]")
 
 
@@ -48,7 +48,7 @@ def _desks(chunk: Chunk) -> list[list[tuple[str, int | None]]]:
     desks: list[list[tuple[str, int | None]]] = []
     has_person = False
     for line, page in zip(chunk.lines, chunk.pages):
-        first = line.split("\t", 1)[0].strip()
+        first = line.split("\t", 1)[0].strip() if "\t" in line else ""  # PDF rows have no cells
         person = bool(PERSON.search(_flat(line)))
         opens = opens_desk(line) or "책임자" in line or (bool(first) and not _LABEL.fullmatch(first))
         if not desks or (opens and has_person):
@@ -83,9 +83,10 @@ def extract_contacts(chunks: list[Chunk]) -> list[Contact]:
             for i, (m, page, _toks) in enumerate(rows):
                 if m is None:
                     continue
-                # The person's own row, else the nearest unit above, else below (a wrapped row).
-                before = [u for _, _, toks in rows[: i + 1] for u in toks if _UNIT_END.search(u)]
-                department = before[-1] if before else (units[0] if units else "")
+                # The unit on the person's own row, else the desk's most specific (last) unit:
+                # "교육부 | 책임자 과장" over "학술연구정책과 | 담당자" heads 학술연구정책과.
+                own = [u for u in rows[i][2] if _UNIT_END.search(u)]
+                department = own[-1] if own else (units[-1] if units else "")
                 out.append(
                     Contact(
                         chunk_id=chunk.id,
