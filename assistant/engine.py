@@ -27,9 +27,9 @@ class Engine:
         self.facts = FactBook(self.retriever.db)
         self.composer = Composer(self.retriever, self.facts)
         self.writer = LLMWriter(settings.llm_url, settings.llm_model, settings.llm_timeout) if settings.llm_url else None
-        # Warm the models so the first user question does not pay for loading them.
-        self.retriever.embedder.get_query_embedding("준비")
-        self.composer.analyse("준비 완료")
+        # One full question warms every lazy part (Kiwi's sentence model, Chroma's HNSW, BM25)
+        # so the first user does not pay ~3 s for it.
+        self.composer.compose("준비", self.retriever.search("준비 완료 질문", k=2))
         log.info("engine ready in %.1f s (%d chunks)", time.perf_counter() - start, len(self.retriever.items))
 
     def ask(self, question: str) -> Answer:
