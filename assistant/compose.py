@@ -15,6 +15,7 @@ from assistant.dates import annotate
 from assistant.facts import Desk, FactBook, Person
 from assistant.glossary import korean_focus, korean_terms
 from assistant.retrieval import Hit, Retriever
+from assistant.store import StoredChunk
 from assistant.text import focus_noun, fold, sentences, tokens
 from ingest.chunker import is_heading
 
@@ -151,20 +152,15 @@ class Composer:
     def compose(self, question: str, hits: list[Hit], query: Query | None = None) -> Answer:
         """Answer from the hits: a contact look-up, quoted units, or a grounded refusal."""
         q = query or self.analyse(question)
-        direct = self._person_lookup(q, question)
-        if direct is not None:
-            return direct
-        if "contact" in q.intents:
-            answer = self._contact_answer(q, hits)
-            if answer is not None:
-                return answer
-        if not q.intents & {"number", "date"}:
-            answer = self._section_answer(q, hits)
-            if answer is not None:
-                return answer
-        if "overview" in q.intents:
-            answer = self._overview_answer(q, hits)
-            if answer is not None:
+        # Specific routes first; each declines (None) when it has no grounded answer.
+        routes = [
+            (True, lambda: self._person_lookup(q, question)),
+            ("contact" in q.intents, lambda: self._contact_answer(q, hits)),
+            (not q.intents & {"number", "date"}, lambda: self._section_answer(q, hits)),
+            ("overview" in q.intents, lambda: self._overview_answer(q, hits)),
+        ]
+        for applies, route in routes:
+            if applies and (answer := route()) is not None:
                 return answer
         # Only a unit that has what is asked (a number, a date, a place) and names the asked-about
         # noun can answer; among those, the best covered one must cover enough of the question.
@@ -266,16 +262,7 @@ class Composer:
                     picked.append((sent, line, page))
         if not picked:
             return None
-        cites: list[Citation] = []
-        parts: list[str] = []
-        for sent, line, page in picked:
-            cite = next((c for c in cites if c.text == line), None)
-            if cite is None:
-                cite = Citation(len(cites) + 1, chunk.source, hit.item.title, hit.item.date, page, line, sent)
-                cites.append(cite)
-            parts.append(f"{annotate(sent, hit.item.date)} [{cite.n}]")
-        intro = f"「{hit.item.title}」({hit.item.date})의 '{chunk.section}' 부분입니다:"
-        return Answer(q.question, intro + "\n" + "\n".join(parts), True, tuple(cites))
+        return _quoted(q, hit.item, picked, f"「{hit.item.title}」({hit.item.date})의 '{chunk.section}' 부분입니다:")
 
     def _overview_answer(self, q: Query, hits: list[Hit]) -> Answer | None:
         """"What is this release about": the lead sentences of the document whose title the question names."""
@@ -304,16 +291,7 @@ class Composer:
                 break
         if not picked:
             return None
-        cites: list[Citation] = []
-        parts: list[str] = []
-        for sent, line, page in picked:
-            cite = next((c for c in cites if c.text == line), None)
-            if cite is None:
-                cite = Citation(len(cites) + 1, source, item.title, item.date, page, line, sent)
-                cites.append(cite)
-            parts.append(f"{annotate(sent, item.date)} [{cite.n}]")
-        intro = f"「{item.title}」({item.date})의 주요 내용입니다:"
-        return Answer(q.question, intro + "\n" + "\n".join(parts), True, tuple(cites))
+        return _quoted(q, item, picked, f"「{item.title}」({item.date})의 주요 내용입니다:")
 
     # --- contacts -----------------------------------------------------------------------------
 
@@ -415,6 +393,19 @@ class Composer:
             False,
             (cite,),
         )
+
+
+def _quoted(q: Query, item: StoredChunk, picked: list[tuple[str, str, int | None]], intro: str) -> Answer:
+    """An answer quoting sentences of one document; sentences of one paragraph share a citation."""
+    cites: list[Citation] = []
+    parts: list[str] = []
+    for sent, line, page in picked:
+        cite = next((c for c in cites if c.text == line), None)
+        if cite is None:
+            cite = Citation(len(cites) + 1, item.chunk.source, item.title, item.date, page, line, sent)
+            cites.append(cite)
+        parts.append(f"{annotate(sent, item.date)} [{cite.n}]")
+    return Answer(q.question, intro + "\n" + "\n".join(parts), True, tuple(cites))
 
 
 def _desk_citation(n: int, desk: Desk, person: Person | None) -> Citation:

@@ -16,6 +16,7 @@ from pathlib import Path
 import olefile
 
 from ingest.document import Block, LoadError
+from ingest.pages import PageTracker
 from ingest.tables import Grid
 
 _BEGIN = 0x10
@@ -68,7 +69,7 @@ def read_hwp5(path: Path) -> tuple[list[Block], bool]:
                 data = zlib.decompress(raw, -15) if compressed else raw
             except zlib.error as exc:
                 raise LoadError(f"section {entry[1]} does not decompress ({exc})") from exc
-            walker.new_page()
+            walker.pages.new_page()
             for rec in _tree(_records(data)):
                 if rec.tag == PARA_HEADER:
                     walker.top_paragraph(rec)
@@ -135,25 +136,19 @@ def _ctrl_id(rec: _Rec) -> bytes:
 class _Walker:
     def __init__(self) -> None:
         self.blocks: list[Block] = []
-        self.page = 0
-        self.last_vertpos = -1
+        self.pages = PageTracker()
         self.tables = 0
 
-    def new_page(self) -> None:
-        self.page += 1
-        self.last_vertpos = -1
+    @property
+    def page(self) -> int:
+        return self.pages.page
 
     def top_paragraph(self, rec: _Rec) -> None:
         segs = _vertpos(rec)
         breaks = rec.data[11] if len(rec.data) > 11 else 0
-        if (breaks & 0x04 and self.blocks) or (segs and self.last_vertpos >= 0 and segs[0] < self.last_vertpos):
-            self.new_page()
+        self.pages.before(segs, bool(breaks & 0x04), bool(self.blocks))
         self._paragraph(rec)
-        if segs:
-            for a, b in zip(segs, segs[1:]):
-                if b < a:
-                    self.page += 1
-            self.last_vertpos = segs[-1]
+        self.pages.after(segs)
 
     def _paragraph(self, rec: _Rec) -> None:
         line = _clean(_para_text(rec))

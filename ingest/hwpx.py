@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from ingest.document import Block, LoadError
+from ingest.pages import PageTracker
 from ingest.tables import Grid
 
 HP = "{http://www.hancom.co.kr/hwpml/2011/paragraph}"
@@ -36,7 +37,7 @@ def read_hwpx(path: Path) -> tuple[list[Block], bool]:
         raise LoadError(f"malformed section XML ({exc})") from exc
     walker = _Walker()
     for root in roots:
-        walker.new_page()
+        walker.pages.new_page()
         for p in root.findall(f"{HP}p"):
             walker.top_paragraph(p)
     return walker.blocks, True
@@ -45,25 +46,18 @@ def read_hwpx(path: Path) -> tuple[list[Block], bool]:
 class _Walker:
     def __init__(self) -> None:
         self.blocks: list[Block] = []
-        self.page = 0
-        self.last_vertpos = -1
+        self.pages = PageTracker()
         self.tables = 0
 
-    def new_page(self) -> None:
-        self.page += 1
-        self.last_vertpos = -1
+    @property
+    def page(self) -> int:
+        return self.pages.page
 
     def top_paragraph(self, p: ET.Element) -> None:
         segs = [int(s.get("vertpos", "0")) for s in p.iter(f"{HP}lineseg") if _own(p, s)]
-        if (p.get("pageBreak") == "1" and self.blocks) or (segs and self.last_vertpos >= 0 and segs[0] < self.last_vertpos):
-            self.new_page()
+        self.pages.before(segs, p.get("pageBreak") == "1", bool(self.blocks))
         self._paragraph(p)
-        if segs:
-            # A paragraph can itself run over a page end: vertpos drops inside it.
-            for a, b in zip(segs, segs[1:]):
-                if b < a:
-                    self.page += 1
-            self.last_vertpos = segs[-1]
+        self.pages.after(segs)
 
     def _paragraph(self, p: ET.Element) -> None:
         text: list[str] = []
