@@ -85,7 +85,7 @@ def test_routing_question_names_the_topic_desk(engine: Any) -> None:
     "question",
     [
         "AI 인재 TF에 배정된 예산은 얼마인가요?",
-        "디지털튜터 양성센터 한 곳당 지원금은 얼마인가요?",
+        "마이스터고 신입생 모집 경쟁률은 얼마인가요?",
         "2027년 사교육비 조사 결과는 어떻게 나왔나요?",
     ],
 )
