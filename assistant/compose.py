@@ -16,21 +16,23 @@ from assistant.facts import Desk, FactBook, Person
 from assistant.glossary import korean_focus, korean_terms
 from assistant.retrieval import Hit, Retriever
 from assistant.store import StoredChunk
-from assistant.text import focus_noun, fold, sentences, tokens
+from assistant.text import focus_noun, fold, sentences, tokens, verb_roots
 from ingest.chunker import is_heading
+from ingest.patterns import ROLES
 
 # What the question asks for.
 _INTENTS = {
+    # "담당교원", "누가 지정했나" are not contact questions: a desk, a role or a way to reach one is.
     "contact": re.compile(
-        r"담당|연락처|전화|문의|누구|누가|과장|사무관|주무관|팀장|부서|책임자|어디로|"
-        r"contact|phone|who|in charge|responsible|department",
+        rf"담당자|담당\s*부서|담당\s*과|담당은|담당이|연락처|전화|문의|부서|책임자|어디로|{ROLES}|"
+        r"contact|phone|in charge|responsible|department",
         re.I,
     ),
-    "number": re.compile(r"몇|얼마|규모|목표|인원|정원|비율|금액|예산|액수|수치|how many|how much|number of|percent", re.I),
+    "number": re.compile(r"몇|얼마|규모|인원|정원|비율|금액|예산|액수|수치|how many|how much|number of|percent", re.I),
     "place": re.compile(r"어디서|어디에서|장소|개최지|where", re.I),
     "overview": re.compile(r"주요\s*내용|무슨\s*내용|어떤\s*내용|핵심\s*내용|요약|개요|골자|what is .* about|summar", re.I),
     "date": re.compile(
-        r"언제|날짜|일시|기간|까지|몇\s*월|며칠|연도|시점|기한|일정|발표일|개최일|시행일|마감|"
+        r"언제|날짜|일시|기간|(?<!얼마)까지|몇\s*월|며칠|연도|시점|기한|일정|발표일|개최일|시행일|마감|"
         r"when|date|deadline|by when|which year",
         re.I,
     ),
@@ -48,10 +50,13 @@ _LATIN = re.compile(r"[A-Za-z]")
 _HANGUL = re.compile(r"[가-힣]")
 # Words that ask for content rather than name it ("…의 미션은?", "주요 내용"): not coverage.
 _ASKING = frozenset({"미션", "내용", "역할", "주요", "설명", "요약", "개요", "무슨", "정보", "알다", "궁금",
-                     "보도", "자료", "보도자료", "문서"})
+                     "보도", "자료", "보도자료", "문서", "정의", "의미", "뜻"})
 # Words that ask for a contact: every desk has them, so they cannot tell desks apart.
 _CONTACT_WORDS = frozenset({"담당", "담당자", "연락처", "전화", "전화번호", "번호", "문의", "부서", "연락", "누구", "어디"})
 _SENTENCE_END = re.compile(r"(다|임|음|함)\.?\s*$|다\.")
+_ROLE_RX = re.compile(rf"(?:{ROLES})(?!\S*[을를])")
+_ROUTING = re.compile(r"어디로|어디에\s*문의|문의처|문의는|문의하|who (?:should|do) i (?:ask|contact)", re.I)
+_RELEASE = re.compile(r"발표|배포|공개|보도|발간|나왔|나온|released|published", re.I)
 _HANGUL_RUN = re.compile(r"[가-힣]{3,}")
 _HANGUL_ONLY = re.compile(r"^[가-힣]+$")
 # Table-of-contents lines, page footers and figure captions answer nothing.
@@ -125,7 +130,8 @@ class Composer:
         # question typed without spaces, not a missing concept; its parts carry the meaning.
         toks = [t for t in dict.fromkeys([*tokens(source), *extra])
                 if (t in single or t in self.retriever.idf) and t not in _ASKING and t not in _COUNTERS]
-        weights = {t: self.retriever.idf_of(t) for t in toks}
+        verbs = verb_roots(source)
+        weights = {t: self.retriever.idf_of(t) * (0.5 if t in verbs else 1.0) for t in toks}
         concepts = {t: w for t, w in weights.items() if t in single}
         intents = frozenset(k for k, rx in _INTENTS.items() if rx.search(question))
         focus = korean_focus(question) if english else focus_noun(repaired)
@@ -167,7 +173,7 @@ class Composer:
         units = [u for u in self._units(q, hits) if self._intent_met(q, u) and self._focus_met(q, u)]
         best = units[0] if units else None
         if best is None or best.coverage < ANSWER_MIN:
-            return self._refusal(q, hits)
+            return self._release_date(q, hits) or self._refusal(q, hits)
         chosen = [best]
         for u in units[1:]:
             if len(chosen) >= MAX_UNITS:
@@ -212,7 +218,7 @@ class Composer:
                     covered += 0.3 * w
             u.coverage = covered / total
             u.score = u.coverage + 0.1 / (1 + u.rank) + (0.1 if self._intent_met(q, u) and q.intents else 0.0)
-            title_only = fold(u.text) in fold(u.hit.item.title) and not _HAS_NUMBER.search(u.text)
+            title_only = fold(u.text) in fold(u.hit.item.title) and not (_HAS_NUMBER.search(u.text) or _HAS_DATE.search(u.text))
             if len(u.text) < 12 or _TOC.search(u.text) or is_heading(u.text) or title_only:
                 u.score -= 0.3  # a heading, a label or a table-of-contents line answers nothing
         units.sort(key=lambda u: -u.score)
@@ -248,6 +254,8 @@ class Composer:
             title = set(tokens(hit.item.title))
             own = sum(w for t, w in q.weights.items() if t in head) / total
             cover = sum(w if t in head else 0.6 * w if t in title else 0.0 for t, w in q.weights.items()) / total
+            if q.focus and q.focus not in head and q.focus not in fold(chunk.section):
+                continue  # "…의 비전은?" is not answered by a section whose heading lacks 비전
             if own >= 0.25 and (best is None or cover > best[0]):
                 best = (cover, hit)
         if best is None or best[0] < SECTION_MIN:
@@ -292,6 +300,27 @@ class Composer:
         if not picked:
             return None
         return _quoted(q, item, picked, f"「{item.title}」({item.date})의 주요 내용입니다:")
+
+    def _release_date(self, q: Query, hits: list[Hit]) -> Answer | None:
+        """"When was X published": the date line of the document whose title the question names."""
+        if "date" not in q.intents or not _RELEASE.search(q.question):
+            return None
+        total = sum(q.concepts.values()) or 1.0
+        for hit in hits:
+            item = hit.item
+            if sum(w for t, w in q.concepts.items() if t in fold(item.title)) / total < ANSWER_MIN:
+                continue
+            y, m, d = (int(x) for x in item.date.split("-"))
+            date_rx = re.compile(rf"{y}\s*[.년]\s*{m}\s*[.월]\s*{d}")
+            for other in self.retriever.items:
+                if other.chunk.source != item.chunk.source:
+                    continue
+                for line, page in zip(other.chunk.lines, other.chunk.pages):
+                    if date_rx.search(line):
+                        cite = Citation(1, other.chunk.source, other.title, other.date, page, line, line)
+                        text = f"「{item.title}」은(는) {item.date}에 나온 문서입니다: {line.replace(chr(9), ' · ')} [1]"
+                        return Answer(q.question, text, True, (cite,))
+        return None
 
     # --- contacts -----------------------------------------------------------------------------
 
@@ -340,7 +369,14 @@ class Composer:
         best_score, _, best = scored[0]
         if best_score < 0.3:
             return None
-        chosen = [d for s, _, d in scored if d.source == best.source and s >= best_score - 0.05]
+        # A question naming a title the desk does not list ("심사위원장은 누구?") is not answered by it.
+        asked = {re.sub(r"\s", "", m) for m in _ROLE_RX.findall(q.question)}
+        if asked and not any(re.sub(r"\s", "", p.role) in asked for p in best.people):
+            return None
+        # "…문의는 어디로?" wants every desk the document lists (ministry and agency); "…과장은?" the best.
+        routing = bool(_ROUTING.search(q.question))
+        chosen = [d for s, _, d in scored if d.source == best.source and (routing or s >= best_score - 0.05)]
+        chosen.sort(key=lambda d: self.facts.desks.index(d))
         lines: list[str] = []
         cites: list[Citation] = []
         for desk in chosen:

@@ -12,7 +12,7 @@ if TYPE_CHECKING:
     from kiwipiepy import Kiwi
 
 # Content morphemes: nouns, roots of verbs/adjectives, numbers, Latin, Hanja, roots.
-_KEEP = frozenset({"NNG", "NNP", "NNB", "NR", "NP", "VV", "VA", "XR", "SL", "SH", "SN", "MAG"})
+_KEEP = frozenset({"NNG", "NNP", "NNB", "NR", "NP", "VV", "VA", "XR", "SL", "SH", "SN"})
 _NOUNS = frozenset({"NNG", "NNP", "SL", "SH", "XR"})
 # Words that carry no topic in a question.
 _STOP = frozenset(
@@ -73,14 +73,28 @@ def _subruns(run: list[str]) -> list[str]:
 # Nouns that ask rather than name: never the focus of a question.
 _NOT_FOCUS = frozenset({"무엇", "뭐", "어디", "누구", "얼마", "언제", "내용", "미션", "역할", "정보", "질문", "답", "것",
                         "관련", "경우", "때", "곳", "분", "문의", "연락처", "전화", "전화번호", "번호", "담당", "담당자",
-                        "목표", "계획", "예정", "수치", "규모", "개수", "보도자료", "문서", "자료", "요약", "개요"})
+                        "목표", "계획", "예정", "수치", "규모", "개수", "보도자료", "문서", "자료", "요약", "개요",
+                        "정의", "의미", "뜻", "기간", "시기", "일정", "날짜", "일시", "장소", "금액", "액수", "인원",
+                        "연간", "수준", "현황", "핵심"})
+
+
+def verb_roots(text: str) -> set[str]:
+    """Roots of the verbs and adjectives in text (a question's verbs paraphrase more than its nouns)."""
+    with _lock:
+        analysed = kiwi().tokenize(unicodedata.normalize("NFKC", text))
+    return {t.form.lower() for t in analysed if t.tag in ("VV", "VA")}
 
 
 def focus_noun(question: str) -> str:
     """The last content noun of a question, lower-cased: what it asks about ("…의 예산은?" -> 예산)."""
     with _lock:
         analysed = kiwi().tokenize(unicodedata.normalize("NFKC", question))
-    nouns = [t.form.lower() for t in analysed if t.tag in ("NNG", "NNP") and t.form not in _NOT_FOCUS]
+    nouns = [
+        t.form.lower()
+        for t, nxt in zip(analysed, [*analysed[1:], None])
+        # "추진하나요": a noun made a verb by 하다 is the predicate, not what is asked about
+        if t.tag in ("NNG", "NNP") and t.form not in _NOT_FOCUS and not (nxt and nxt.tag in ("XSV", "XSA"))
+    ]
     return nouns[-1] if nouns else ""
 
 
