@@ -80,6 +80,7 @@ class _Unit:
     toks: set[str] = field(default_factory=set)
     context: set[str] = field(default_factory=set)
     line_toks: set[str] = field(default_factory=set)  # tokens of the whole paragraph or row
+    line: str = ""  # the paragraph or row the quote sits in
     coverage: float = 0.0
     score: float = 0.0
 
@@ -195,14 +196,15 @@ class Composer:
                 for line, page in zip(lines, item.chunk.pages):
                     line_toks = set(tokens(line, joined=False))
                     for sent in sentences(line):
-                        units.append(_Unit(rank, hit, sent, line, page, "sentence", set(tokens(sent)), context,
-                                           line_toks))
+                        # The citation shows the whole passage (the section piece), the quote marked in it.
+                        units.append(_Unit(rank, hit, sent, item.chunk.text, page, "sentence", set(tokens(sent)),
+                                           context, line_toks, line))
             elif item.chunk.kind == "table":
                 header = lines[0]
                 for line, page in zip(lines, item.chunk.pages):
                     ctx = context | (set(tokens(header)) if header and line != header else set())
                     row_toks = set(tokens(line))
-                    units.append(_Unit(rank, hit, line, line, page, "row", row_toks, ctx, row_toks))
+                    units.append(_Unit(rank, hit, line, line, page, "row", row_toks, ctx, row_toks, line))
         total = sum(q.concepts.values()) or 1.0
         for u in units:
             covered = 0.0
@@ -229,7 +231,7 @@ class Composer:
         """The asked-about noun must be in the quoted paragraph (or the row's table header)."""
         if not q.focus:
             return True
-        return q.focus in u.line_toks or q.focus in fold(u.passage) or (u.kind == "row" and q.focus in u.context)
+        return q.focus in u.line_toks or q.focus in fold(u.line) or (u.kind == "row" and q.focus in u.context)
 
     @staticmethod
     def _intent_met(q: Query, u: _Unit) -> bool:

@@ -16,7 +16,7 @@ from assistant.errors import IndexMissing
 from ingest.chunker import Chunk
 
 COLLECTION = "policy_chunks"
-SCHEMA_VERSION = "9"  # bump when chunking or tokenisation changes: every file re-ingests
+SCHEMA_VERSION = "11"  # bump when chunking or tokenisation changes: every file re-ingests
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS info (key TEXT PRIMARY KEY, value TEXT NOT NULL);

@@ -94,8 +94,11 @@ def chunk_document(doc: Document) -> list[Chunk]:
                 continue
             flush()
             kind = "contact" if is_contact_table(rows) else "table"
-            for part in _pack_rows(rows, contact=kind == "contact"):
-                pieces.append((kind, "담당 부서" if kind == "contact" else section, part))
+            for n, part in enumerate(_pack_rows(rows, contact=kind == "contact")):
+                # Later pieces of a long table carry its header row as context (not as a line:
+                # a chunk's lines are always a verbatim run of the document).
+                head = f"{section} {rows[0].text}".strip() if n and len(rows) > 3 else section
+                pieces.append((kind, "담당 부서" if kind == "contact" else head, part))
             continue
         if _is_contact_line(b.text):
             j = i
@@ -130,8 +133,11 @@ def _pack(blocks: list[Block]) -> list[list[Block]]:
     cur: list[Block] = []
     size = 0
     for b in blocks:
-        for piece in _split_long(b):
-            if cur and size + len(piece.text) > TARGET_CHARS:
+        pieces = _split_long(b)
+        for i, piece in enumerate(pieces):
+            # Two pieces of one paragraph never share a chunk: joined by a line break they would
+            # not be the document's text, and a chunk is always a verbatim passage.
+            if cur and (size + len(piece.text) > TARGET_CHARS or i > 0):
                 out.append(cur)
                 cur, size = [], 0
             cur.append(piece)
@@ -170,7 +176,6 @@ def _pack_rows(rows: list[Block], contact: bool) -> list[list[Block]]:
             groups.append([r])
         else:
             groups[-1].append(r)
-    header = [rows[0]] if not contact and len(rows) > 3 else []
     out: list[list[Block]] = []
     cur: list[Block] = []
     size = 0
@@ -178,8 +183,7 @@ def _pack_rows(rows: list[Block], contact: bool) -> list[list[Block]]:
         gsize = sum(len(r.text) + 1 for r in g)
         if cur and size + gsize > MAX_CHARS:
             out.append(cur)
-            cur = list(header) if header and header[0] not in g else []
-            size = sum(len(r.text) + 1 for r in cur)
+            cur, size = [], 0
         cur.extend(g)
         size += gsize
     if cur:

@@ -64,3 +64,12 @@ def test_pdf_chunks_keep_the_page_of_each_line() -> None:
     hit = next(c for c in chunks if any("약 3,000여 학급을 대상으로" in line for line in c.lines))
     line_page = next(p for line, p in zip(hit.lines, hit.pages) if "약 3,000여 학급을 대상으로" in line)
     assert line_page == 3
+
+
+def test_every_chunk_is_a_verbatim_passage_of_its_document() -> None:
+    for path in sorted(CORPUS.iterdir()):
+        if path.suffix.lower() not in SUPPORTED:
+            continue
+        doc = load_doc(path.name)
+        for c in chunk_document(doc):
+            assert c.text in doc.text, (path.name, c.ordinal)
