@@ -39,18 +39,25 @@ _INTENTS = {
 }
 # A quantity: a number with a counter or unit (37개교, 1만 명, 27조 5천억원, 95%), not a date or time.
 _HAS_NUMBER = re.compile(
-    r"\d[\d,.]*\s?(?:만|천|백|억|조)?\s?(?:여\s?)?(?:명|개|곳|교|%|원|장|건|회|배|가지|학급|종|대|팀|과목|시간|주|위|호|석|㎡|km|점|권)"
+    r"\d[\d,.]*\s?(?:만|천|백|억|조)?\s?(?:여\s?)?(?:명|개|곳|교|%|원|장|건|회|배|가지|학급|종|대|팀|과목|시간|주|위|호|석|㎡|km|점|권|세|살|편|차시|개월|년간)"
 )
+# "몇 개교", "몇 곳": the counter a question asks with, and the counters a passage may answer with.
+_ASKED_NUMBER = re.compile(r"몇\s*(개교|개소|개월|차시|개|명|곳|건|편|팀|종|회|차례|번|살|세|배|시간|퍼센트|프로|%)?|얼마")
+_YEAR = re.compile(r"(20\d\d)\s*(?:년|학년도)|[’'‘](\d\d)\s*년")
+_COUNTER_ALTS = {"개교": r"개교|개\s?대학|개\s?학교", "곳": r"곳|개소|개\s?\S{0,6}기관|개", "개소": r"개소|곳|개",
+                 "살": r"세|살", "세": r"세|살", "퍼센트": r"%", "프로": r"%", "%": r"%", "번": r"번|회|차례",
+                 "차례": r"차례|회|번", "시간": r"시간|차시", "차시": r"차시|시간"}
 _HAS_PLACE = re.compile(r"에서|장소|온라인|개최지")
 # Counters in a question ("몇 곳", "몇 개교") ask for a number; the number intent handles them.
-_COUNTERS = frozenset({"곳", "개", "명", "개교", "개소", "건", "장", "회", "가지", "차례", "번", "년", "월", "일"})
+_COUNTERS = frozenset({"곳", "개", "명", "개교", "개소", "건", "장", "회", "가지", "차례", "번", "년", "월", "일", "퍼센트",
+                       "프로", "퍼센트포인트", "포인트", "살", "세", "편", "팀", "종", "차시", "개월"})
 _HAS_DATE = re.compile(r"\d{1,2}\s*월|\d{4}\s*[.년]|\d{1,2}\s*일|까지|올해|내년|연내|[’'‘]\d{2}\s?년|\d{1,2}\.\s?\d{1,2}\.")
 _PHONE = re.compile(r"0\d{1,2}-\d{3,4}-\d{4}")
 _LATIN = re.compile(r"[A-Za-z]")
 _HANGUL = re.compile(r"[가-힣]")
 # Words that ask for content rather than name it ("…의 미션은?", "주요 내용"): not coverage.
 _ASKING = frozenset({"미션", "내용", "역할", "주요", "설명", "요약", "개요", "무슨", "정보", "알다", "궁금",
-                     "보도", "자료", "보도자료", "문서", "정의", "의미", "뜻"})
+                     "보도", "자료", "보도자료", "문서", "정의", "의미", "뜻", "방향"})
 # Words that ask for a contact: every desk has them, so they cannot tell desks apart.
 _CONTACT_WORDS = frozenset({"담당", "담당자", "연락처", "전화", "전화번호", "번호", "문의", "부서", "연락", "누구", "어디"})
 _SENTENCE_END = re.compile(r"(다|임|음|함)\.?\s*$|다\.")
@@ -83,6 +90,8 @@ class _Unit:
     line: str = ""  # the paragraph or row the quote sits in
     coverage: float = 0.0
     score: float = 0.0
+    met: frozenset[int] = frozenset()  # indices of the question's needs this unit has
+    seq: int = 0  # position in the hits, in reading order
 
 
 @dataclass(frozen=True)
@@ -95,6 +104,8 @@ class Query:
     weights: dict[str, float]  # every token, joined noun runs included (phrase matching)
     concepts: dict[str, float]  # single morphemes only: what coverage and answerability count
     focus: str  # the last content noun: what is asked about ("…의 예산은?" -> 예산); "" if none
+    needs: tuple[re.Pattern[str], ...]  # one pattern per thing asked: "몇 편 … 얼마" -> 편-count, amount
+    years: tuple[str, ...]  # years the question names ("2027년" -> "2027"): the answer's scope
     intents: frozenset[str]
     english: bool
 
@@ -131,12 +142,24 @@ class Composer:
         # question typed without spaces, not a missing concept; its parts carry the meaning.
         toks = [t for t in dict.fromkeys([*tokens(source), *extra])
                 if (t in single or t in self.retriever.idf) and t not in _ASKING and t not in _COUNTERS]
-        verbs = verb_roots(source)
-        weights = {t: self.retriever.idf_of(t) * (0.5 if t in verbs else 1.0) for t in toks}
+        verbs, predicates = verb_roots(source)
+        weights = {t: self.retriever.idf_of(t) * (0.5 if t in verbs else 0.75 if t in predicates else 1.0) for t in toks}
         concepts = {t: w for t, w in weights.items() if t in single}
         intents = frozenset(k for k, rx in _INTENTS.items() if rx.search(question))
         focus = korean_focus(question) if english else focus_noun(repaired)
-        return Query(question, repaired, tuple(toks), weights, concepts, focus, intents, english)
+        needs: list[re.Pattern[str]] = []
+        if "number" in intents:
+            for m in _ASKED_NUMBER.finditer(question):
+                counter = m.group(1)
+                if counter and counter != "개":  # "몇 개 학급" is answered by "3,000여 학급": any number
+                    unit = _COUNTER_ALTS.get(counter, re.escape(counter))
+                    needs.append(re.compile(rf"\d[\d,.]*\s?(?:만|천|백)?\s?(?:여\s?)?(?:{unit})"))
+                else:
+                    needs.append(_HAS_NUMBER)
+            needs = needs or [_HAS_NUMBER]
+        needs += [_HAS_DATE] * ("date" in intents) + [_HAS_PLACE] * ("place" in intents)
+        years = tuple(dict.fromkeys(y or f"20{yy}" for y, yy in _YEAR.findall(question)))
+        return Query(question, repaired, tuple(toks), weights, concepts, focus, tuple(needs), years, intents, english)
 
     def repair(self, question: str) -> str:
         """Fix one-syllable typos: a Hangul word the index never saw, one syllable away from a
@@ -169,20 +192,49 @@ class Composer:
         for applies, route in routes:
             if applies and (answer := route()) is not None:
                 return answer
-        # Only a unit that has what is asked (a number, a date, a place) and names the asked-about
-        # noun can answer; among those, the best covered one must cover enough of the question.
-        units = [u for u in self._units(q, hits) if self._intent_met(q, u) and self._focus_met(q, u)]
-        best = units[0] if units else None
+        units = [u for u in self._units(q, hits) if u.met or not q.needs]
+        units = [u for u in units if not self._out_of_scope(q, u)]
+        # A unit that has something asked (a number, a date, a place) and names the asked-about noun
+        # answers; the best covered one must cover enough of the question. A question asking
+        # several things ("몇 편 뽑고 시상 규모는 얼마") may have its focus in a later unit.
+        several = len(q.needs) > 1
+        firsts = [u for u in units if several or self._focus_met(q, u)]
+        best = firsts[0] if firsts else None
         if best is None or best.coverage < ANSWER_MIN:
             return self._release_date(q, hits) or self._refusal(q, hits)
+        chosen = self._cover(q, best, units)
+        if several and not any(self._focus_met(q, u) for u in chosen):
+            return self._release_date(q, hits) or self._refusal(q, hits)
+        return self._render(q, chosen)
+
+    def _cover(self, q: Query, best: _Unit, units: list[_Unit]) -> list[_Unit]:
+        """The best unit, then units that add what it lacks: an asked thing it does not have
+        (the date of "언제, 어디서"), or question words it does not cover; or that score as well."""
         chosen = [best]
-        for u in units[1:]:
+        missing = set(range(len(q.needs))) - best.met
+        covered = {t for t in q.concepts if _names(best, t)}
+        total = sum(q.concepts.values()) or 1.0
+        for u in units:
             if len(chosen) >= MAX_UNITS:
                 break
-            if u.score >= EXTRA_RATIO * best.score and u.coverage >= max(ANSWER_MIN, 0.9 * best.coverage) \
-                    and len(u.text) >= 20 and all(u.text != c.text for c in chosen):
+            if u is best or len(u.text) < 20 or any(u.text == c.text for c in chosen) or u.score < best.score - 0.5:
+                continue
+            near = u.score >= EXTRA_RATIO * best.score and u.coverage >= max(ANSWER_MIN, 0.9 * best.coverage)
+            same_doc = u.hit.item.chunk.source == best.hit.item.chunk.source
+            new = {t for t in q.concepts if t not in covered and _names(u, t)}
+            gain = sum(q.concepts[t] for t in new) / total
+            fills = bool(u.met & missing) or gain >= 0.1
+            if near or (same_doc and fills and u.coverage >= ANSWER_MIN - 0.15 and self._focus_met(q, u) | bool(new)):
                 chosen.append(u)
-        return self._render(q, chosen)
+                missing -= u.met
+                covered |= new
+        if not q.needs and best.kind == "sentence":
+            # "무엇을 하나요": what follows the best sentence in its passage says more of it
+            after = sorted((u for u in units if u.hit is best.hit and u.seq > best.seq), key=lambda u: u.seq)
+            for u in after[: MAX_UNITS - len(chosen)]:
+                if len(u.text) >= 20 and all(u.text != c.text for c in chosen):
+                    chosen.append(u)
+        return chosen
 
     # --- units --------------------------------------------------------------------------------
 
@@ -206,7 +258,8 @@ class Composer:
                     row_toks = set(tokens(line))
                     units.append(_Unit(rank, hit, line, line, page, "row", row_toks, ctx, row_toks, line))
         total = sum(q.concepts.values()) or 1.0
-        for u in units:
+        for seq, u in enumerate(units):
+            u.seq = seq
             covered = 0.0
             doc = self.retriever.doc_tokens.get(u.hit.item.chunk.source, set())
             folded = fold(u.text)
@@ -219,7 +272,8 @@ class Composer:
                 elif t in doc:
                     covered += 0.3 * w
             u.coverage = covered / total
-            u.score = u.coverage + 0.1 / (1 + u.rank) + (0.1 if self._intent_met(q, u) and q.intents else 0.0)
+            u.met = frozenset(i for i, rx in enumerate(q.needs) if rx.search(u.text))
+            u.score = u.coverage + 0.1 / (1 + u.rank) + (0.1 * len(u.met) / len(q.needs) if q.needs else 0.0)
             title_only = fold(u.text) in fold(u.hit.item.title) and not (_HAS_NUMBER.search(u.text) or _HAS_DATE.search(u.text))
             if len(u.text) < 12 or _TOC.search(u.text) or is_heading(u.text) or title_only:
                 u.score -= 0.3  # a heading, a label or a table-of-contents line answers nothing
@@ -231,17 +285,30 @@ class Composer:
         """The asked-about noun must be in the quoted paragraph (or the row's table header)."""
         if not q.focus:
             return True
-        return q.focus in u.line_toks or q.focus in fold(u.line) or (u.kind == "row" and q.focus in u.context)
+        # "학교는 몇 개교": the counter names what is counted; "건수" is counted in 건.
+        if any(rx is not _HAS_NUMBER and i in u.met for i, rx in enumerate(q.needs) if rx not in (_HAS_DATE, _HAS_PLACE)):
+            return True
+        focus = q.focus[:-1] if q.focus.endswith("수") and len(q.focus) > 1 else q.focus
+        if focus in u.line_toks or focus in fold(u.line) or (u.kind == "row" and focus in u.context):
+            return True
+        # a line under a heading that names it: "□ 개소식 개요" / "◦ (일시/장소) …"
+        return len(focus) > 1 and focus in fold(u.hit.item.chunk.section)
 
-    @staticmethod
-    def _intent_met(q: Query, u: _Unit) -> bool:
-        if "number" in q.intents and not _HAS_NUMBER.search(u.text):
+    def _out_of_scope(self, q: Query, u: _Unit) -> bool:
+        """A year the question names ("2027년 결과") that neither the passage nor its document's
+        title mentions, in a document of another year: the passage is about another time."""
+        item = u.hit.item
+        if not q.years:
             return False
-        if "date" in q.intents and not _HAS_DATE.search(u.text):
-            return False
-        if "place" in q.intents and not _HAS_PLACE.search(u.text):
-            return False
-        return True
+        text = fold(f"{item.title} {item.chunk.section} {u.passage}")
+        named = {y or f"20{yy}" for y, yy in _YEAR.findall(text)}
+        for y in q.years:
+            if y in named or y in text or f"'{y[2:]}" in text:
+                continue
+            # the passage is dated by other years ("2025년 총액") or, naming none, by its document
+            if named or y != item.date[:4]:
+                return True
+        return False
 
     def _section_answer(self, q: Query, hits: list[Hit]) -> Answer | None:
         """"What does X do": when the question names a section heading (⑤ AI 인재 TF, □ 추진 배경),
@@ -451,6 +518,11 @@ def _desk_citation(n: int, desk: Desk, person: Person | None) -> Citation:
     if person is not None:
         quote = next((line for line in desk.passage.split("\n") if person.name in line), desk.passage)
     return Citation(n, desk.source, desk.title, desk.date, desk.page, desk.passage, quote)
+
+
+def _names(u: _Unit, token: str) -> bool:
+    """The unit's own text has the token (as a morpheme, or spelled inside a longer word)."""
+    return token in u.toks or (len(token) > 1 and token in fold(u.text))
 
 
 def _one_off(a: str, b: str) -> bool:

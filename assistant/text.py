@@ -75,14 +75,23 @@ _NOT_FOCUS = frozenset({"무엇", "뭐", "어디", "누구", "얼마", "언제",
                         "관련", "경우", "때", "곳", "분", "문의", "연락처", "전화", "전화번호", "번호", "담당", "담당자",
                         "목표", "계획", "예정", "수치", "규모", "개수", "보도자료", "문서", "자료", "요약", "개요",
                         "정의", "의미", "뜻", "기간", "시기", "일정", "날짜", "일시", "장소", "금액", "액수", "인원",
-                        "연간", "수준", "현황", "핵심"})
+                        "연간", "수준", "현황", "핵심", "정도", "방향", "동안", "전체", "이상", "이하", "최대", "최소",
+                        "대비", "각각", "모두", "작년", "전년", "전년도", "지난해", "올해", "금년", "내년", "현재",
+                        "이번", "지금", "퍼센트", "프로", "퍼센트포인트", "포인트"})
 
 
-def verb_roots(text: str) -> set[str]:
-    """Roots of the verbs and adjectives in text (a question's verbs paraphrase more than its nouns)."""
+_SUFFIXES = frozenset({"률", "율", "생", "자", "료", "비", "금", "액", "량", "권"})
+
+
+def verb_roots(text: str) -> tuple[set[str], set[str]]:
+    """Roots of the verbs and adjectives in text, and nouns made verbs by 하다/되다 ("마련하고"):
+    a question's predicates paraphrase more than its nouns."""
     with _lock:
         analysed = kiwi().tokenize(unicodedata.normalize("NFKC", text))
-    return {t.form.lower() for t in analysed if t.tag in ("VV", "VA")}
+    verbs = {t.form.lower() for t in analysed if t.tag in ("VV", "VA")}
+    predicates = {t.form.lower() for t, nxt in zip(analysed, [*analysed[1:], None])
+                  if t.tag == "NNG" and nxt is not None and nxt.tag in ("XSV", "XSA")}
+    return verbs, predicates
 
 
 def focus_noun(question: str) -> str:
@@ -90,10 +99,13 @@ def focus_noun(question: str) -> str:
     with _lock:
         analysed = kiwi().tokenize(unicodedata.normalize("NFKC", question))
     nouns = [
-        t.form.lower()
+        # a derived noun keeps its suffix: 취업+률 asks about 취업률, not 취업
+        t.form.lower() + (nxt.form if nxt and nxt.tag == "XSN" and nxt.form in _SUFFIXES else "")
         for t, nxt in zip(analysed, [*analysed[1:], None])
-        # "추진하나요": a noun made a verb by 하다 is the predicate, not what is asked about
-        if t.tag in ("NNG", "NNP") and t.form not in _NOT_FOCUS and not (nxt and nxt.tag in ("XSV", "XSA"))
+        # "추진하나요": a noun made a verb by 하다 is the predicate, not what is asked about; a
+        # one-syllable noun (일, 수, 점) is too generic to be what is asked about; so is "AI"
+        if (t.tag in ("NNG", "NNP") and len(t.form) > 1 or t.tag == "SL" and t.form.lower() not in ("ai", "tf"))
+        and t.form not in _NOT_FOCUS and not (nxt and nxt.tag in ("XSV", "XSA"))
     ]
     return nouns[-1] if nouns else ""
 
