@@ -104,7 +104,7 @@ def focus_noun(question: str) -> str:
         for t, nxt in zip(analysed, [*analysed[1:], None])
         # "추진하나요": a noun made a verb by 하다 is the predicate, not what is asked about; a
         # one-syllable noun (일, 수, 점) is too generic to be what is asked about; so is "AI"
-        if (t.tag in ("NNG", "NNP") and len(t.form) > 1 or t.tag == "SL" and t.form.lower() not in ("ai", "tf"))
+        if ((t.tag in ("NNG", "NNP") and len(t.form) > 1) or (t.tag == "SL" and t.form.lower() not in ("ai", "tf")))
         and t.form not in _NOT_FOCUS and not (nxt and nxt.tag in ("XSV", "XSA"))
     ]
     return nouns[-1] if nouns else ""
