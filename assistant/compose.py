@@ -16,7 +16,7 @@ from assistant.facts import Desk, FactBook, Person
 from assistant.glossary import korean_focus, korean_terms
 from assistant.retrieval import Hit, Retriever
 from assistant.store import StoredChunk
-from assistant.text import focus_noun, fold, sentences, tokens, verb_roots
+from assistant.text import focus_noun, fold, sentences, tokens, topic_nouns, verb_roots
 from ingest.chunker import is_heading
 from ingest.patterns import ROLES
 
@@ -42,7 +42,7 @@ _HAS_NUMBER = re.compile(
     r"\d[\d,.]*\s?(?:만|천|백|억|조)?\s?(?:여\s?)?(?:명|개|곳|교|%|원|장|건|회|배|가지|학급|종|대|팀|과목|시간|주|위|호|석|㎡|km|점|권|세|살|편|차시|개월|년간)"
 )
 # "몇 개교", "몇 곳": the counter a question asks with, and the counters a passage may answer with.
-_ASKED_NUMBER = re.compile(r"몇\s*(개교|개소|개월|차시|개|명|곳|건|편|팀|종|회|차례|번|살|세|배|시간|퍼센트|프로|%)?|얼마")
+_ASKED_NUMBER = re.compile(r"몇\s*(개교|개소|개월|차시|개|명|곳|건|편|팀|종|회|차례|번|살|세|배|시간|퍼센트|프로|점|%)?|얼마")
 _YEAR = re.compile(r"(20\d\d)\s*(?:년|학년도)|[’'‘](\d\d)\s*년")
 _COUNTER_ALTS = {"개교": r"개교|개\s?대학|개\s?학교", "곳": r"곳|개소|개\s?\S{0,6}기관|개", "개소": r"개소|곳|개",
                  "살": r"세|살", "세": r"세|살", "퍼센트": r"%", "프로": r"%", "%": r"%", "번": r"번|회|차례",
@@ -50,7 +50,7 @@ _COUNTER_ALTS = {"개교": r"개교|개\s?대학|개\s?학교", "곳": r"곳|개
 _HAS_PLACE = re.compile(r"에서|장소|온라인|개최지")
 # Counters in a question ("몇 곳", "몇 개교") ask for a number; the number intent handles them.
 _COUNTERS = frozenset({"곳", "개", "명", "개교", "개소", "건", "장", "회", "가지", "차례", "번", "년", "월", "일", "퍼센트",
-                       "프로", "퍼센트포인트", "포인트", "살", "세", "편", "팀", "종", "차시", "개월"})
+                       "프로", "퍼센트포인트", "포인트", "살", "세", "편", "팀", "종", "차시", "개월", "점"})
 _HAS_DATE = re.compile(r"\d{1,2}\s*월|\d{4}\s*[.년]|\d{1,2}\s*일|까지|올해|내년|연내|[’'‘]\d{2}\s?년|\d{1,2}\.\s?\d{1,2}\.")
 _PHONE = re.compile(r"0\d{1,2}-\d{3,4}-\d{4}")
 _LATIN = re.compile(r"[A-Za-z]")
@@ -72,6 +72,7 @@ _TOC = re.compile(r"[·…\.]{5,}|-\s?\d+\s?-$|^[<\[]\s*(?:그림|표)\s*\d")
 ANSWER_MIN = 0.6  # coverage of the question's weighted tokens a unit needs to count as an answer
 EXTRA_RATIO = 0.95  # a second or third unit joins when it scores this close to the best
 MAX_UNITS = 3
+TOPIC_SLACK = 0.1  # a unit's document may cover this much less of the question than the best document
 SECTION_MIN = 0.75  # share of the question a section heading must cover to answer with that section
 SECTION_SENTENCES = 3
 
@@ -106,6 +107,7 @@ class Query:
     focus: str  # the last content noun: what is asked about ("…의 예산은?" -> 예산); "" if none
     needs: tuple[re.Pattern[str], ...]  # one pattern per thing asked: "몇 편 … 얼마" -> 편-count, amount
     years: tuple[str, ...]  # years the question names ("2027년" -> "2027"): the answer's scope
+    anchor: str  # the rarest known noun besides the focus: what the question is about
     intents: frozenset[str]
     english: bool
 
@@ -143,10 +145,15 @@ class Composer:
         toks = [t for t in dict.fromkeys([*tokens(source), *extra])
                 if (t in single or t in self.retriever.idf) and t not in _ASKING and t not in _COUNTERS]
         verbs, predicates = verb_roots(source)
+        focus = korean_focus(question) if english else focus_noun(repaired)
         weights = {t: self.retriever.idf_of(t) * (0.5 if t in verbs else 0.75 if t in predicates else 1.0) for t in toks}
         concepts = {t: w for t, w in weights.items() if t in single}
+        # The anchor: the rarest noun the index knows, besides what is asked about: what the
+        # question is about ("디지털새싹 … 만족도는" -> 새싹). A passage that lacks it is about something else.
+        named = topic_nouns(source)
+        nouns = [t for t in concepts if t in named and t in self.retriever.idf and t not in predicates and t != focus]
+        anchor = "" if english else max(nouns, key=lambda t: concepts[t], default="")
         intents = frozenset(k for k, rx in _INTENTS.items() if rx.search(question))
-        focus = korean_focus(question) if english else focus_noun(repaired)
         needs: list[re.Pattern[str]] = []
         if "number" in intents:
             for m in _ASKED_NUMBER.finditer(question):
@@ -159,7 +166,7 @@ class Composer:
             needs = needs or [_HAS_NUMBER]
         needs += [_HAS_DATE] * ("date" in intents) + [_HAS_PLACE] * ("place" in intents)
         years = tuple(dict.fromkeys(y or f"20{yy}" for y, yy in _YEAR.findall(question)))
-        return Query(question, repaired, tuple(toks), weights, concepts, focus, tuple(needs), years, intents, english)
+        return Query(question, repaired, tuple(toks), weights, concepts, focus, tuple(needs), years, anchor, intents, english)
 
     def repair(self, question: str) -> str:
         """Fix one-syllable typos: a Hangul word the index never saw, one syllable away from a
@@ -194,16 +201,20 @@ class Composer:
                 return answer
         units = [u for u in self._units(q, hits) if u.met or not q.needs]
         units = [u for u in units if not self._out_of_scope(q, u)]
+        # Answer from the documents about what is asked: a passage of a document that lacks
+        # words of the question other retrieved documents have (디지털새싹) is about something else.
+        topic = self._topic_cover(q, hits)
+        units = [u for u in units if topic[u.hit.item.chunk.source] >= max(topic.values()) - TOPIC_SLACK]
         # A unit that has something asked (a number, a date, a place) and names the asked-about noun
         # answers; the best covered one must cover enough of the question. A question asking
         # several things ("몇 편 뽑고 시상 규모는 얼마") may have its focus in a later unit.
         several = len(q.needs) > 1
-        firsts = [u for u in units if several or self._focus_met(q, u)]
+        firsts = [u for u in units if several or (self._focus_met(q, u) and self._anchored(q, u))]
         best = firsts[0] if firsts else None
         if best is None or best.coverage < ANSWER_MIN:
             return self._release_date(q, hits) or self._refusal(q, hits)
         chosen = self._cover(q, best, units)
-        if several and not any(self._focus_met(q, u) for u in chosen):
+        if several and not (any(self._focus_met(q, u) for u in chosen) and any(self._anchored(q, u) for u in chosen)):
             return self._release_date(q, hits) or self._refusal(q, hits)
         return self._render(q, chosen)
 
@@ -285,14 +296,36 @@ class Composer:
         """The asked-about noun must be in the quoted paragraph (or the row's table header)."""
         if not q.focus:
             return True
-        # "학교는 몇 개교": the counter names what is counted; "건수" is counted in 건.
-        if any(rx is not _HAS_NUMBER and i in u.met for i, rx in enumerate(q.needs) if rx not in (_HAS_DATE, _HAS_PLACE)):
-            return True
-        focus = q.focus[:-1] if q.focus.endswith("수") and len(q.focus) > 1 else q.focus
+        # "학교는 몇 개교", "기관은 몇 곳" (446개 기관): the counted number names what is counted.
+        for rx in q.needs:
+            if rx not in (_HAS_NUMBER, _HAS_DATE, _HAS_PLACE):
+                if any(set(m.group(0)) & set(q.focus) - set("0123456789,. ") for m in rx.finditer(u.text)):
+                    return True
+        focus = q.focus[:-1] if q.focus.endswith("수") and len(q.focus) > 1 else q.focus  # 건수: 8.6만 건
         if focus in u.line_toks or focus in fold(u.line) or (u.kind == "row" and focus in u.context):
             return True
         # a line under a heading that names it: "□ 개소식 개요" / "◦ (일시/장소) …"
         return len(focus) > 1 and focus in fold(u.hit.item.chunk.section)
+
+    @staticmethod
+    def _anchored(q: Query, u: _Unit) -> bool:
+        """The unit's passage, section or document title names what the question is about."""
+        if not q.anchor:
+            return True
+        item = u.hit.item
+        return q.anchor in u.context or q.anchor in fold(f"{item.title} {item.chunk.section} {u.passage}")
+
+    def _topic_cover(self, q: Query, hits: list[Hit]) -> dict[str, float]:
+        """Share of the question's weighted words each retrieved document has anywhere."""
+        total = sum(q.concepts.values()) or 1.0
+        cover: dict[str, float] = {}
+        for hit in hits:
+            source = hit.item.chunk.source
+            if source not in cover:
+                doc = self.retriever.doc_tokens.get(source, set())
+                text = self.retriever.doc_text.get(source, "")
+                cover[source] = sum(w for t, w in q.concepts.items() if t in doc or t in text) / total
+        return cover
 
     def _out_of_scope(self, q: Query, u: _Unit) -> bool:
         """A year the question names ("2027년 결과") that neither the passage nor its document's

@@ -14,7 +14,7 @@ import numpy as np
 
 from assistant import store
 from assistant.embedder import E5Embedding
-from assistant.text import tokens
+from assistant.text import fold, tokens
 
 log = logging.getLogger(__name__)
 RRF_K = 60  # the constant of Cormack et al.; rank 1 scores 1/61
@@ -44,9 +44,12 @@ class Retriever:
         self._bm25 = self._load_bm25()
         df: Counter[str] = Counter()
         self.doc_tokens: dict[str, set[str]] = {}
+        texts: dict[str, list[str]] = {}
         for it in self.items:
             df.update(set(it.tokens))
             self.doc_tokens.setdefault(it.chunk.source, set()).update(it.tokens)
+            texts.setdefault(it.chunk.source, [it.title]).append(it.chunk.text)
+        self.doc_text = {source: fold(" ".join(parts)) for source, parts in texts.items()}  # for containment
         n = len(self.items)
         self.idf = {t: math.log(1 + (n - c + 0.5) / (c + 0.5)) for t, c in df.items()}
         self.max_idf = math.log(1 + (n + 0.5) / 0.5)

@@ -22,7 +22,7 @@ class Settings:
     corpus_dir: Path = Path("corpus")  # what `ingest` and `make run` index by default
     host: str = "127.0.0.1"  # Gradio bind address
     port: int = 7860  # Gradio port
-    top_k: int = 8  # passages handed to the answer composer
+    top_k: int = 12  # passages handed to the answer composer
     candidates: int = 30  # hits taken from each retriever before fusion
     llm_url: str = ""  # OpenAI-compatible server (e.g. llama.cpp) for optional generated answers
     llm_model: str = "local"  # model name sent to that server

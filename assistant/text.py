@@ -77,7 +77,7 @@ _NOT_FOCUS = frozenset({"무엇", "뭐", "어디", "누구", "얼마", "언제",
                         "정의", "의미", "뜻", "기간", "시기", "일정", "날짜", "일시", "장소", "금액", "액수", "인원",
                         "연간", "수준", "현황", "핵심", "정도", "방향", "동안", "전체", "이상", "이하", "최대", "최소",
                         "대비", "각각", "모두", "작년", "전년", "전년도", "지난해", "올해", "금년", "내년", "현재",
-                        "이번", "지금", "퍼센트", "프로", "퍼센트포인트", "포인트"})
+                        "이번", "지금", "기준", "퍼센트", "프로", "퍼센트포인트", "포인트"})
 
 
 _SUFFIXES = frozenset({"률", "율", "생", "자", "료", "비", "금", "액", "량", "권"})
@@ -92,6 +92,14 @@ def verb_roots(text: str) -> tuple[set[str], set[str]]:
     predicates = {t.form.lower() for t, nxt in zip(analysed, [*analysed[1:], None])
                   if t.tag == "NNG" and nxt is not None and nxt.tag in ("XSV", "XSA")}
     return verbs, predicates
+
+
+def topic_nouns(question: str) -> set[str]:
+    """Nouns that name things (not 올해, 정도, 일시, 2030): candidates for what a question is about."""
+    with _lock:
+        analysed = kiwi().tokenize(unicodedata.normalize("NFKC", question))
+    return {t.form.lower() for t in analysed
+            if t.tag in ("NNG", "NNP", "SL") and len(t.form) > 1 and t.form not in _NOT_FOCUS and t.form.lower() != "ai"}
 
 
 def focus_noun(question: str) -> str:
