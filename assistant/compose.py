@@ -43,6 +43,7 @@ _HAS_NUMBER = re.compile(
 )
 # "몇 개교", "몇 곳": the counter a question asks with, and the counters a passage may answer with.
 _ASKED_NUMBER = re.compile(r"몇\s*(개교|개소|개월|차시|개|명|곳|건|편|팀|종|회|차례|번|살|세|배|시간|퍼센트|프로|점|%)?|얼마")
+_YEAR_TOKEN = re.compile(r"^20\d\d$")  # "2030" in a question is "'30년" in a passage
 _YEAR = re.compile(r"(20\d\d)\s*(?:년|학년도)|[’'‘](\d\d)\s*년")
 _COUNTER_ALTS = {"개교": r"개교|개\s?대학|개\s?학교", "곳": r"곳|개소|개\s?\S{0,6}기관|개", "개소": r"개소|곳|개",
                  "살": r"세|살", "세": r"세|살", "퍼센트": r"%", "프로": r"%", "%": r"%", "번": r"번|회|차례",
@@ -147,7 +148,11 @@ class Composer:
         verbs, predicates = verb_roots(source)
         focus = korean_focus(question) if english else focus_noun(repaired)
         weights = {t: self.retriever.idf_of(t) * (0.5 if t in verbs else 0.75 if t in predicates else 1.0) for t in toks}
-        concepts = {t: w for t, w in weights.items() if t in single}
+        # A word the index never saw ("머야", a slip like "총엑") cannot be matched: it does not
+        # count against a passage, unless it is what is asked about (팩스 -> the documents lack it).
+        known = self.retriever.idf
+        concepts = {t: w for t, w in weights.items()
+                    if t in single and (t in known or t == focus or (len(t) > 1 and t in self.retriever.corpus_text))}
         # The anchor: the rarest noun the index knows, besides what is asked about: what the
         # question is about ("디지털새싹 … 만족도는" -> 새싹). A passage that lacks it is about something else.
         named = topic_nouns(source)
@@ -276,7 +281,7 @@ class Composer:
             folded = fold(u.text)
             for t, w in q.concepts.items():
                 # Containment too: Kiwi may cut "코어인재" as one noun in a passage, two in a question.
-                if t in u.toks or (len(t) > 1 and t in folded):
+                if t in u.toks or (len(t) > 1 and t in folded) or (_YEAR_TOKEN.match(t) and f"'{t[2:]}" in folded):
                     covered += w
                 elif t in u.context:
                     covered += 0.6 * w

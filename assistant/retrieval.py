@@ -50,6 +50,7 @@ class Retriever:
             self.doc_tokens.setdefault(it.chunk.source, set()).update(it.tokens)
             texts.setdefault(it.chunk.source, [it.title]).append(it.chunk.text)
         self.doc_text = {source: fold(" ".join(parts)) for source, parts in texts.items()}  # for containment
+        self.corpus_text = "\n".join(self.doc_text.values())
         n = len(self.items)
         self.idf = {t: math.log(1 + (n - c + 0.5) / (c + 0.5)) for t, c in df.items()}
         self.max_idf = math.log(1 + (n + 0.5) / 0.5)
