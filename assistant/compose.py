@@ -68,11 +68,14 @@ _RELEASE = re.compile(r"발표|배포|공개|보도|발간|나왔|나온|release
 _HANGUL_RUN = re.compile(r"[가-힣]{3,}")
 _HANGUL_ONLY = re.compile(r"^[가-힣]+$")
 # Table-of-contents lines, page footers and figure captions answer nothing.
+# "다음과 같은 네 가지 방향을 중심으로 운영된다", "주요 내용:": the lines after it are the answer.
+_ANNOUNCES = re.compile(r"다음과\s*같|아래와\s*같|[:：]\s*$")
 _TOC = re.compile(r"[·…\.]{5,}|-\s?\d+\s?-$|^[<\[]\s*(?:그림|표)\s*\d")
 
 ANSWER_MIN = 0.6  # coverage of the question's weighted tokens a unit needs to count as an answer
 EXTRA_RATIO = 0.95  # a second or third unit joins when it scores this close to the best
 MAX_UNITS = 3
+LIST_ITEMS = 4  # lines taken after a sentence that announces a list
 TOPIC_SLACK = 0.1  # a unit's document may cover this much less of the question than the best document
 SECTION_MIN = 0.75  # share of the question a section heading must cover to answer with that section
 SECTION_SENTENCES = 3
@@ -204,7 +207,8 @@ class Composer:
         for applies, route in routes:
             if applies and (answer := route()) is not None:
                 return answer
-        units = [u for u in self._units(q, hits) if u.met or not q.needs]
+        every = self._units(q, hits)
+        units = [u for u in every if u.met or not q.needs]
         units = [u for u in units if not self._out_of_scope(q, u)]
         # Answer from the documents about what is asked: a passage of a document that lacks
         # words of the question other retrieved documents have (디지털새싹) is about something else.
@@ -218,39 +222,54 @@ class Composer:
         best = firsts[0] if firsts else None
         if best is None or best.coverage < ANSWER_MIN:
             return self._release_date(q, hits) or self._refusal(q, hits)
-        chosen = self._cover(q, best, units)
+        chosen = self._cover(q, best, units, every)
         if several and not (any(self._focus_met(q, u) for u in chosen) and any(self._anchored(q, u) for u in chosen)):
             return self._release_date(q, hits) or self._refusal(q, hits)
         return self._render(q, chosen)
 
-    def _cover(self, q: Query, best: _Unit, units: list[_Unit]) -> list[_Unit]:
+    def _cover(self, q: Query, best: _Unit, units: list[_Unit], every: list[_Unit]) -> list[_Unit]:
         """The best unit, then units that add what it lacks: an asked thing it does not have
-        (the date of "언제, 어디서"), or question words it does not cover; or that score as well."""
+        (the date of "언제, 어디서"), or question words it does not cover; or that score as well.
+        An open question ("무엇을 하나요") also gets the passage's other sentences that name
+        what is asked about; a sentence announcing a list ("다음과 같은 네 가지") brings the list."""
         chosen = [best]
         missing = set(range(len(q.needs))) - best.met
         covered = {t for t in q.concepts if _names(best, t)}
         total = sum(q.concepts.values()) or 1.0
+
+        def fresh(u: _Unit) -> bool:
+            return len(u.text) >= 20 and all(u.text != c.text for c in chosen)
+
         for u in units:
             if len(chosen) >= MAX_UNITS:
                 break
-            if u is best or len(u.text) < 20 or any(u.text == c.text for c in chosen) or u.score < best.score - 0.5:
+            if u is best or not fresh(u) or u.score < best.score - 0.5:
                 continue
+            focused = self._focus_met(q, u)
             near = u.score >= EXTRA_RATIO * best.score and u.coverage >= max(ANSWER_MIN, 0.9 * best.coverage)
             same_doc = u.hit.item.chunk.source == best.hit.item.chunk.source
             new = {t for t in q.concepts if t not in covered and _names(u, t)}
             gain = sum(q.concepts[t] for t in new) / total
             fills = bool(u.met & missing) or gain >= 0.1
-            if near or (same_doc and fills and u.coverage >= ANSWER_MIN - 0.15 and self._focus_met(q, u) | bool(new)):
+            if near or (same_doc and fills and u.coverage >= ANSWER_MIN - 0.15 and (focused or bool(new))):
                 chosen.append(u)
                 missing -= u.met
                 covered |= new
-        if not q.needs and best.kind == "sentence":
-            # "무엇을 하나요": what follows the best sentence in its passage says more of it
-            after = sorted((u for u in units if u.hit is best.hit and u.seq > best.seq), key=lambda u: u.seq)
-            for u in after[: MAX_UNITS - len(chosen)]:
-                if len(u.text) >= 20 and all(u.text != c.text for c in chosen):
+        if not q.needs:
+            for u in units:
+                if len(chosen) >= MAX_UNITS:
+                    break
+                if u.hit is best.hit and fresh(u) and u.coverage >= best.coverage - 0.2 and self._focus_met(q, u):
                     chosen.append(u)
-        return chosen
+            if best.kind == "sentence":
+                # what follows the best sentence in its passage says more of it
+                after = sorted((u for u in units if u.hit is best.hit and u.seq > best.seq), key=lambda u: u.seq)
+                chosen.extend(u for u in after[: MAX_UNITS - len(chosen)] if fresh(u))
+        for c in list(chosen):
+            if _ANNOUNCES.search(c.text):
+                after = sorted((u for u in every if u.hit is c.hit and u.seq > c.seq), key=lambda u: u.seq)
+                chosen.extend(u for u in after[:LIST_ITEMS] if fresh(u))
+        return [best, *sorted(chosen[1:], key=lambda u: u.seq)]
 
     # --- units --------------------------------------------------------------------------------
 
