@@ -48,11 +48,15 @@ _YEAR = re.compile(r"(20\d\d)\s*(?:년|학년도)|[’'‘](\d\d)\s*년")
 _COUNTER_ALTS = {"개교": r"개교|개\s?대학|개\s?학교", "곳": r"곳|개소|개\s?\S{0,6}기관|개", "개소": r"개소|곳|개",
                  "살": r"세|살", "세": r"세|살", "퍼센트": r"%", "프로": r"%", "%": r"%", "번": r"번|회|차례",
                  "차례": r"차례|회|번", "시간": r"시간|차시", "차시": r"차시|시간"}
-_HAS_PLACE = re.compile(r"에서|장소|온라인|개최지")
+# A place, or where to go to do something: a venue, or a website ("누리집(newsac.kosac.re.kr)").
+_HAS_PLACE = re.compile(r"에서|장소|온라인|개최지|소재|누리집|홈페이지|https?://|www\.|\w\.(?:kr|com|net|org)\b")
 # Counters in a question ("몇 곳", "몇 개교") ask for a number; the number intent handles them.
 _COUNTERS = frozenset({"곳", "개", "명", "개교", "개소", "건", "장", "회", "가지", "차례", "번", "년", "월", "일", "퍼센트",
                        "프로", "퍼센트포인트", "포인트", "살", "세", "편", "팀", "종", "차시", "개월", "점"})
-_HAS_DATE = re.compile(r"\d{1,2}\s*월|\d{4}\s*[.년]|\d{1,2}\s*일|까지|올해|내년|연내|[’'‘]\d{2}\s?년|\d{1,2}\.\s?\d{1,2}\.")
+_HAS_DATE = re.compile(
+    r"연말|연초|상반기|하반기|분기|[초중하]순|신학기|\d{1,2}\s*월|\d{4}\s*[.년]|\d{1,2}\s*일|까지|올해|내년|연내|"
+    r"[’'‘]\d{2}\s?년|\d{1,2}\.\s?\d{1,2}\."
+)
 _PHONE = re.compile(r"0\d{1,2}-\d{3,4}-\d{4}")
 _LATIN = re.compile(r"[A-Za-z]")
 _HANGUL = re.compile(r"[가-힣]")

@@ -18,6 +18,8 @@ class DateMention:
 
 
 _PATTERNS: list[tuple[str, str]] = [
+    # ’26.4.29. / ’27.3. / ’26.7월: dates with a two-digit year
+    ("short_date", r"[’'‘`]\s?\d{2}\.\s?\d{1,2}(?:\.\s?\d{1,2}\.?|\.|\s?월)"),
     # '30년 / ’30년 / ‘27년: two-digit years with an apostrophe
     ("short_year", r"[’'‘`]\s?\d{2}\s?년"),
     ("this_year", r"올해|금년"),
@@ -40,7 +42,14 @@ def resolve(text: str, doc_date: str) -> list[DateMention]:
     for m in _RX.finditer(text):
         kind = m.lastgroup
         s = m.group(0)
-        if kind == "short_year":
+        if kind == "short_date":
+            yy, month, *day = (int(x) for x in re.findall(r"\d+", s))
+            if 1 <= month <= 12 and (not day or 1 <= day[0] <= 31):
+                full = 2000 + yy if yy < 70 else 1900 + yy
+                resolved = f"{full}-{month:02d}" + (f"-{day[0]:02d}" if day else "")
+                label = f"{full}년 {month}월" + (f" {day[0]}일" if day else "")
+                out.append(DateMention(m.start(), m.end(), s, resolved, label))
+        elif kind == "short_year":
             yy = int(re.sub(r"\D", "", s))
             full = 2000 + yy if yy < 70 else 1900 + yy
             out.append(DateMention(m.start(), m.end(), s, str(full), f"{full}년"))
