@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from assistant.answer import Answer, Citation
 from assistant.dates import annotate
 from assistant.facts import Desk, FactBook, Person
-from assistant.glossary import korean_focus, korean_terms
+from assistant.glossary import korean_terms
 from assistant.retrieval import Hit, Retriever
 from assistant.store import StoredChunk
 from assistant.text import focus_noun, fold, sentences, tokens, topic_nouns, verb_roots
@@ -29,7 +29,7 @@ _INTENTS = {
         re.I,
     ),
     "number": re.compile(r"몇|얼마|규모|인원|정원|비율|금액|예산|액수|수치|how many|how much|number of|percent", re.I),
-    "place": re.compile(r"어디서|어디에서|장소|개최지|where", re.I),
+    "place": re.compile(r"어디서|어디에서|장소|개최지|where|website", re.I),
     "overview": re.compile(r"주요\s*내용|무슨\s*내용|어떤\s*내용|핵심\s*내용|요약|개요|골자|what is .* about|summar", re.I),
     "date": re.compile(
         r"언제|날짜|일시|기간|(?<!얼마)까지|몇\s*월|며칠|연도|시점|기한|일정|발표일|개최일|시행일|마감|"
@@ -153,7 +153,8 @@ class Composer:
         toks = [t for t in dict.fromkeys([*tokens(source), *extra])
                 if (t in single or t in self.retriever.idf) and t not in _ASKING and t not in _COUNTERS]
         verbs, predicates = verb_roots(source)
-        focus = korean_focus(question) if english else focus_noun(repaired)
+        # An English question's head noun is a guess through the glossary: not a requirement.
+        focus = "" if english else focus_noun(repaired)
         weights = {t: self.retriever.idf_of(t) * (0.5 if t in verbs else 0.75 if t in predicates else 1.0) for t in toks}
         # A word the index never saw ("머야", a slip like "총엑") cannot be matched: it does not
         # count against a passage, unless it is what is asked about (팩스 -> the documents lack it).

@@ -38,12 +38,27 @@ GLOSSARY: dict[str, str] = {
     "high school": "고등학교", "adult": "성인", "literacy": "문해", "lifelong": "평생", "scholarship": "장학",
     "student loan": "학자금대출", "loan": "대출", "borrow": "대출", "per year": "연", "annual": "연간",
     "study": "학업", "tuition": "학비", "private education": "사교육비 사교육",
-    "private tutoring": "사교육", "spending": "지출 사교육비", "survey": "조사", "korean language": "한국어",
+    "private tutoring": "사교육", "spending": "지출", "survey": "조사", "korean language": "한국어",
     "multicultural": "이주배경", "migrant": "이주배경", "australia": "호주", "united states": "미국", "u.s.": "미국",
     "exchange": "교류", "cooperation": "협력", "bootcamp": "부트캠프", "internship": "인턴십", "global": "글로벌",
     "security": "보안", "cyber": "사이버", "safe zone": "안심구역", "tutor": "튜터", "disabilities": "장애",
     "developmental disabilities": "발달장애", "ethics": "윤리", "curriculum": "교육과정", "training": "연수",
     "infrastructure": "인프라 기반", "power": "전력", "quantum": "양자",
+    "education": "교육", "committee": "위원회", "joint committee": "공동위원회", "contest": "대회",
+    "world contest": "세계대회", "preliminary": "예선", "preliminary round": "예선", "final round": "본선",
+    "finals": "본선", "website": "누리집 홈페이지", "team": "팀", "teams": "팀", "personnel": "인력",
+    "research personnel": "연구인력", "funding": "지원 지원금", "years": "년간", "household": "가구",
+    "households": "가구", "income": "소득", "earning": "소득", "month": "월", "per month": "월", "detect": "탐지",
+    "detection": "탐지", "classify": "판별", "accuracy": "정확도", "minute": "분", "threat": "위협", "threats": "위협",
+    "encouragement": "장려", "platform": "플랫폼", "center": "센터", "open": "개방 개소", "opened": "개소",
+    "hub": "허브", "new": "신규", "pilot": "시범", "service": "서비스", "services": "서비스", "public": "공공 국민",
+    "citizens": "국민", "admission": "입학정원", "quota": "정원", "master's": "석사", "doctoral": "박사",
+    "phd": "박사", "interest rate": "금리", "limit": "한도", "age": "나이 연령", "eligible": "대상",
+    "applicants": "신청자", "award": "시상 수상", "awards": "시상 수상", "prize": "상금", "winners": "수상",
+    "participants": "참여 참가", "region": "지역 권역", "regions": "지역 권역", "agreement": "업무협약 협약",
+    "mou": "업무협약", "foundation": "재단", "overseas": "해외", "vision": "비전", "certificate": "증명서",
+    "certificates": "증명서", "mobile": "모바일 스마트폰", "paper": "종이", "textbook": "교과서",
+    "textbooks": "교과서", "digital": "디지털", "literacy education": "문해교육", "semester": "학기",
 }
 _KEYS = sorted(GLOSSARY, key=len, reverse=True)
 _RX = re.compile(r"\b(" + "|".join(re.escape(k) for k in _KEYS) + r")\b", re.I)
@@ -52,20 +67,3 @@ _RX = re.compile(r"\b(" + "|".join(re.escape(k) for k in _KEYS) + r")\b", re.I)
 def korean_terms(question: str) -> str:
     """The Korean words for the English terms of a question, longest phrases first."""
     return " ".join(dict.fromkeys(GLOSSARY[m.group(1).lower()] for m in _RX.finditer(question)))
-
-
-_NOT_HEAD = frozenset({"what", "who", "when", "where", "how many", "how much", "number", "target", "goal", "plan",
-                       "ask", "contact", "phone", "phone number", "in charge", "responsible", "inquiries", "deadline",
-                       "period", "held", "hold", "select", "selected", "support", "secure",
-                       "acquire", "train", "foster", "cultivate", "develop", "designate", "designated", "expand",
-                       "launch", "apply", "increase", "decrease", "ministry", "ministry of education",
-                       "ministry of science and ict", "msit", "ai", "artificial intelligence"})
-
-
-def korean_focus(question: str) -> str:
-    """The Korean word for the head noun of an English question ("the budget of …" -> 예산), or ""."""
-    for m in _RX.finditer(question):
-        key = m.group(1).lower()
-        if key not in _NOT_HEAD:
-            return GLOSSARY[key].split()[0].lower()
-    return ""
