@@ -16,7 +16,7 @@ from assistant.facts import Desk, FactBook, Person
 from assistant.glossary import korean_terms
 from assistant.retrieval import Hit, Retriever
 from assistant.store import StoredChunk
-from assistant.text import focus_noun, fold, sentences, tokens, topic_nouns, verb_roots
+from assistant.text import focus_noun, fold, sentences, subject_of, tokens, topic_nouns, verb_roots
 from ingest.chunker import is_heading
 from ingest.patterns import ROLES
 
@@ -24,7 +24,7 @@ from ingest.patterns import ROLES
 _INTENTS = {
     # "담당교원", "누가 지정했나" are not contact questions: a desk, a role or a way to reach one is.
     "contact": re.compile(
-        rf"담당자|담당\s*부서|담당\s*과|담당은|담당이|연락처|전화|문의|부서|책임자|어디로|{ROLES}|"
+        rf"담당자|담당\s*부서|담당\s*과|담당은|담당이|연락처|연락하|전화|문의|부서|책임자|어디로|{ROLES}|"
         r"contact|phone|in charge|responsible|department",
         re.I,
     ),
@@ -80,6 +80,7 @@ ANSWER_MIN = 0.6  # coverage of the question's weighted tokens a unit needs to c
 EXTRA_RATIO = 0.95  # a second or third unit joins when it scores this close to the best
 MAX_UNITS = 3
 LIST_ITEMS = 4  # lines taken after a sentence that announces a list
+DEFINES_BONUS = 0.15  # an open question prefers a sentence whose subject is the question's
 TOPIC_SLACK = 0.1  # a unit's document may cover this much less of the question than the best document
 SECTION_MIN = 0.75  # share of the question a section heading must cover to answer with that section
 SECTION_SENTENCES = 3
@@ -101,6 +102,7 @@ class _Unit:
     score: float = 0.0
     met: frozenset[int] = frozenset()  # indices of the question's needs this unit has
     seq: int = 0  # position in the hits, in reading order
+    defines: bool = False  # says "<the question's subject>는 …": a definition or a role
 
 
 @dataclass(frozen=True)
@@ -116,6 +118,7 @@ class Query:
     needs: tuple[re.Pattern[str], ...]  # one pattern per thing asked: "몇 편 … 얼마" -> 편-count, amount
     years: tuple[str, ...]  # years the question names ("2027년" -> "2027"): the answer's scope
     anchor: str  # the rarest known noun besides the focus: what the question is about
+    subject: str  # the noun phrase before the question's 은/는 ("사이버안전센터는 …?"), folded
     intents: frozenset[str]
     english: bool
 
@@ -179,7 +182,8 @@ class Composer:
             needs = needs or [_HAS_NUMBER]
         needs += [_HAS_DATE] * ("date" in intents) + [_HAS_PLACE] * ("place" in intents)
         years = tuple(dict.fromkeys(y or f"20{yy}" for y, yy in _YEAR.findall(question)))
-        return Query(question, repaired, tuple(toks), weights, concepts, focus, tuple(needs), years, anchor, intents, english)
+        return Query(question, repaired, tuple(toks), weights, concepts, focus, tuple(needs), years, anchor,
+                     subject_of(source), intents, english)
 
     def repair(self, question: str) -> str:
         """Fix one-syllable typos: a Hangul word the index never saw, one syllable away from a
@@ -203,16 +207,18 @@ class Composer:
         """Answer from the hits: a contact look-up, quoted units, or a grounded refusal."""
         q = query or self.analyse(question)
         # Specific routes first; each declines (None) when it has no grounded answer.
+        every = self._units(q, hits)
+        # "X는 어떤 역할을 하나요": a sentence saying "X는 …" answers before any section or summary.
+        defined = any(u.defines and u.coverage >= ANSWER_MIN - 0.1 for u in every)
         routes = [
             (True, lambda: self._person_lookup(q, question)),
             ("contact" in q.intents, lambda: self._contact_answer(q, hits)),
-            (not q.intents & {"number", "date"}, lambda: self._section_answer(q, hits)),
-            ("overview" in q.intents, lambda: self._overview_answer(q, hits)),
+            (not q.intents & {"number", "date"} and not defined, lambda: self._section_answer(q, hits)),
+            ("overview" in q.intents and not q.needs and not defined, lambda: self._overview_answer(q, hits)),
         ]
         for applies, route in routes:
             if applies and (answer := route()) is not None:
                 return answer
-        every = self._units(q, hits)
         units = [u for u in every if u.met or not q.needs]
         units = [u for u in units if not self._out_of_scope(q, u)]
         # Answer from the documents about what is asked: a passage of a document that lacks
@@ -225,7 +231,7 @@ class Composer:
         several = len(q.needs) > 1
         firsts = [u for u in units if several or (self._focus_met(q, u) and self._anchored(q, u))]
         best = firsts[0] if firsts else None
-        if best is None or best.coverage < ANSWER_MIN:
+        if best is None or best.coverage < ANSWER_MIN - 0.1 * best.defines:
             return self._release_date(q, hits) or self._refusal(q, hits)
         chosen = self._cover(q, best, units, every)
         if several and not (any(self._focus_met(q, u) for u in chosen) and any(self._anchored(q, u) for u in chosen)):
@@ -313,9 +319,12 @@ class Composer:
                     covered += 0.3 * w
             u.coverage = covered / total
             u.met = frozenset(i for i, rx in enumerate(q.needs) if rx.search(u.text))
+            u.defines = bool(q.subject) and not q.needs and _defines(q.subject, u.text)
             u.score = u.coverage + 0.1 / (1 + u.rank) + (0.1 * len(u.met) / len(q.needs) if q.needs else 0.0)
+            u.score += DEFINES_BONUS * u.defines
             title_only = fold(u.text) in fold(u.hit.item.title) and not (_HAS_NUMBER.search(u.text) or _HAS_DATE.search(u.text))
-            if len(u.text) < 12 or _TOC.search(u.text) or is_heading(u.text) or title_only:
+            heading = is_heading(u.text) and not _SENTENCE_END.search(u.text)  # "□ … 금액임" is a sentence
+            if len(u.text) < 12 or _TOC.search(u.text) or heading or title_only:
                 u.score -= 0.3  # a heading, a label or a table-of-contents line answers nothing
         units.sort(key=lambda u: -u.score)
         return units
@@ -396,6 +405,8 @@ class Composer:
         start = 1 if chunk.lines[0] == chunk.section else 0
         picked: list[tuple[str, str, int | None]] = []
         for line, page in zip(chunk.lines[start:], chunk.pages[start:]):
+            if _caption(line):
+                continue  # "붙임2 … 현황", "< … >": labels, not content
             for sent in sentences(line):
                 if len(picked) < SECTION_SENTENCES and not _TOC.search(sent):
                     picked.append((sent, line, page))
@@ -580,6 +591,18 @@ def _desk_citation(n: int, desk: Desk, person: Person | None) -> Citation:
     if person is not None:
         quote = next((line for line in desk.passage.split("\n") if person.name in line), desk.passage)
     return Citation(n, desk.source, desk.title, desk.date, desk.page, desk.passage, quote)
+
+
+def _defines(subject: str, text: str) -> bool:
+    """The sentence opens with the subject and a topic particle: "인공지능(AI) 사이버안전센터는 …"."""
+    head = fold(text)[:40]
+    return any(f"{subject}{p}" in head for p in ("은", "는", "이란", "란", "이다", "이며"))
+
+
+def _caption(line: str) -> bool:
+    """A heading, a figure or table caption, or a short label: says what follows, not what is so."""
+    text = line.strip()
+    return len(text) < 20 or is_heading(text) or bool(_TOC.search(text)) or (text[:1] in "<[［" and text[-1:] in ">]］")
 
 
 def _names(u: _Unit, token: str) -> bool:

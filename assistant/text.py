@@ -102,6 +102,22 @@ def topic_nouns(question: str) -> set[str]:
             if t.tag in ("NNG", "NNP", "SL") and len(t.form) > 1 and t.form not in _NOT_FOCUS and t.form.lower() != "ai"}
 
 
+def subject_of(question: str) -> str:
+    """The noun run before a question's first topic particle, folded ("…사이버안전센터는 어떤 역할" ->
+    "사이버안전센터"); "" when there is none."""
+    with _lock:
+        analysed = kiwi().tokenize(unicodedata.normalize("NFKC", question))
+    run: list[str] = []
+    for t in analysed:
+        if t.tag in _NOUNS or t.tag == "SN":
+            run.append(t.form)
+        elif t.tag == "JX" and t.form in ("은", "는") and run:
+            return fold("".join(run[-3:]))
+        elif t.tag not in ("SSO", "SSC", "SW", "SP"):
+            run = []
+    return ""
+
+
 def focus_noun(question: str) -> str:
     """The last content noun of a question, lower-cased: what it asks about ("…의 예산은?" -> 예산)."""
     with _lock:
