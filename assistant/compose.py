@@ -28,8 +28,13 @@ _INTENTS = {
         r"contact|phone|in charge|responsible|department",
         re.I,
     ),
-    "number": re.compile(r"몇|얼마|규모|인원|정원|비율|금액|예산|액수|수치|how many|how much|number of|percent", re.I),
-    "place": re.compile(r"어디서|어디에서|장소|개최지|where|website", re.I),
+    # a count or an amount: "몇", "얼마", "대학 수와", "지원금은", "한도는"
+    "number": re.compile(
+        r"몇|얼마|규모|인원|정원|비율|금액|예산|액수|수치|지원금|지원액|상금|수당|한도|금리|비용|등록금|참가비|수수료|"
+        r"\s수(?:와|과|는|가|를|도|\s*\?|$)|how many|how much|number of|percent",
+        re.I,
+    ),
+    "place": re.compile(r"어디서|어디에서|장소|개최지|어느\s*(?:도시|지역|나라|곳)|where|website", re.I),
     "overview": re.compile(r"주요\s*내용|무슨\s*내용|어떤\s*내용|핵심\s*내용|요약|개요|골자|what is .* about|summar", re.I),
     "date": re.compile(
         r"언제|날짜|일시|기간|(?<!얼마)까지|몇\s*월|며칠|연도|시점|기한|일정|발표일|개최일|시행일|마감|"
@@ -37,6 +42,7 @@ _INTENTS = {
         re.I,
     ),
 }
+_DATE_WORDS = re.compile(r"언제|날짜|일시|기간|몇\s*월|며칠|연도|시점|기한|일정|발표일|개최일|시행일|마감|when|date|deadline", re.I)
 # A quantity: a number with a counter or unit (37개교, 1만 명, 27조 5천억원, 95%), not a date or time.
 _HAS_NUMBER = re.compile(
     r"\d[\d,.]*\s?(?:만|천|백|억|조)?\s?(?:여\s?)?(?:명|개|곳|교|%|원|장|건|회|배|가지|학급|종|대|팀|과목|시간|주|위|호|석|㎡|km|점|권|세|살|편|차시|개월|년간)"
@@ -170,6 +176,8 @@ class Composer:
         nouns = [t for t in concepts if t in named and t in self.retriever.idf and t not in predicates and t != focus]
         anchor = "" if english else max(nouns, key=lambda t: concepts[t], default="")
         intents = frozenset(k for k, rx in _INTENTS.items() if rx.search(question))
+        if "date" in intents and "number" in intents and not _DATE_WORDS.search(question):
+            intents -= {"date"}  # "몇 살까지", "몇 개 시도까지": 까지 bounds a number, not a date
         needs: list[re.Pattern[str]] = []
         if "number" in intents:
             for m in _ASKED_NUMBER.finditer(question):
