@@ -42,7 +42,7 @@ _INTENTS = {
         re.I,
     ),
 }
-_DATE_WORDS = re.compile(r"언제|날짜|일시|기간|몇\s*월|며칠|연도|시점|기한|일정|발표일|개최일|시행일|마감|when|date|deadline", re.I)
+_DATE_WORDS = re.compile(r"언제|날짜|일시|기간|몇\s*월|며칠|연도|시점|기한|일정|발표일|개최일|시행일|마감|when|date", re.I)
 # A quantity: a number with a counter or unit (37개교, 1만 명, 27조 5천억원, 95%), not a date or time.
 _HAS_NUMBER = re.compile(
     r"\d[\d,.]*\s?(?:만|천|백|억|조)?\s?(?:여\s?)?(?:명|개|곳|교|%|원|장|건|회|배|가지|학급|종|대|팀|과목|시간|주|위|호|석|㎡|km|점|권|세|살|편|차시|개월|년간)"
