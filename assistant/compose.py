@@ -82,6 +82,7 @@ _HANGUL_ONLY = re.compile(r"^[가-힣]+$")
 _ANNOUNCES = re.compile(r"다음과\s*같|아래와\s*같|[:：]\s*$")
 _TOC = re.compile(r"[·…\.]{5,}|-\s?\d+\s?-$|^[<\[]\s*(?:그림|표)\s*\d")
 
+UNIT_MIN = 0.5  # coverage the best unit needs; it must also name the focus and the anchor, in scope
 ANSWER_MIN = 0.6  # coverage of the question's weighted tokens a unit needs to count as an answer
 EXTRA_RATIO = 0.95  # a second or third unit joins when it scores this close to the best
 MAX_UNITS = 3
@@ -239,7 +240,7 @@ class Composer:
         several = len(q.needs) > 1
         firsts = [u for u in units if several or (self._focus_met(q, u) and self._anchored(q, u))]
         best = firsts[0] if firsts else None
-        if best is None or best.coverage < ANSWER_MIN - 0.1 * best.defines:
+        if best is None or best.coverage < UNIT_MIN - 0.1 * best.defines:
             return self._release_date(q, hits) or self._refusal(q, hits)
         chosen = self._cover(q, best, units, every)
         if several and not (any(self._focus_met(q, u) for u in chosen) and any(self._anchored(q, u) for u in chosen)):
