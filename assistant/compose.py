@@ -64,6 +64,7 @@ _HAS_DATE = re.compile(
     r"[’'‘]\d{2}\s?년|\d{1,2}\.\s?\d{1,2}\."
 )
 _PHONE = re.compile(r"0\d{1,2}-\d{3,4}-\d{4}")
+_ANY_PHONE = re.compile(r"(?<![\d-])(?:0\d{1,2}|1\d{3})-\d{3,4}(?:-\d{4})?(?![\d-])")  # 044-203-6364, 1566-0562
 _LATIN = re.compile(r"[A-Za-z]")
 _HANGUL = re.compile(r"[가-힣]")
 # Words that ask for content rather than name it ("…의 미션은?", "주요 내용"): not coverage.
@@ -73,7 +74,7 @@ _ASKING = frozenset({"미션", "내용", "역할", "주요", "설명", "요약",
 _CONTACT_WORDS = frozenset({"담당", "담당자", "연락처", "전화", "전화번호", "번호", "문의", "부서", "연락", "누구", "어디"})
 _SENTENCE_END = re.compile(r"(다|임|음|함)\.?\s*$|다\.")
 _ROLE_RX = re.compile(rf"(?:{ROLES})(?!\S*[을를])")
-_ROUTING = re.compile(r"어디로|어디에\s*문의|문의처|문의는|문의하|who (?:should|do) i (?:ask|contact)", re.I)
+_ROUTING = re.compile(r"어디로|어디에\s*(?:문의|연락)|문의처|문의는|문의하|연락하|who (?:should|do) i (?:ask|contact)", re.I)
 _RELEASE = re.compile(r"발표|배포|공개|보도|발간|나왔|나온|released|published", re.I)
 _HANGUL_RUN = re.compile(r"[가-힣]{3,}")
 _HANGUL_ONLY = re.compile(r"^[가-힣]+$")
@@ -221,6 +222,7 @@ class Composer:
         defined = any(u.defines and u.coverage >= ANSWER_MIN - 0.1 for u in every)
         routes = [
             (True, lambda: self._person_lookup(q, question)),
+            ("contact" in q.intents and not _ROUTING.search(question), lambda: self._phone_in_text(q, every)),
             ("contact" in q.intents, lambda: self._contact_answer(q, hits)),
             (not q.intents & {"number", "date"} and not defined, lambda: self._section_answer(q, hits)),
             ("overview" in q.intents and not q.needs and not defined, lambda: self._overview_answer(q, hits)),
@@ -475,6 +477,13 @@ class Composer:
 
     # --- contacts -----------------------------------------------------------------------------
 
+    def _phone_in_text(self, q: Query, units: list[_Unit]) -> Answer | None:
+        """"고객센터 번호": a number given in the text (a help line, an agency's inquiry line),
+        not in a 담당 부서 table, when a sentence naming what is asked has one."""
+        lines = [u for u in units if _ANY_PHONE.search(u.text) and u.coverage >= ANSWER_MIN
+                 and self._focus_met(q, u) and self._anchored(q, u)]
+        return self._render(q, lines[:1]) if lines else None
+
     def _person_lookup(self, q: Query, question: str) -> Answer | None:
         """Reverse look-up: a phone number or a known person's name in the question."""
         phone = _PHONE.search(question.replace(" ", ""))
@@ -512,7 +521,11 @@ class Composer:
         total = sum(weights.values()) or 1.0
         scored: list[tuple[float, str, Desk]] = []
         for desk, own, topic in self._desk_tokens:
-            cover = sum(w if t in own else 0.5 * w if t in topic else 0.0 for t, w in weights.items()) / total
+            # the desk's own rows, then its document's title, then anywhere in its document (a
+            # programme the title does not name: "재직자 집중과정" in 「… 성인 누구나 …」)
+            body = self.retriever.doc_tokens.get(desk.source, set())
+            cover = sum(w if t in own else 0.5 * w if t in topic else 0.3 * w if t in body else 0.0
+                        for t, w in weights.items()) / total
             doc_r = doc_rank.get(desk.source)
             prior = 0.25 / (1 + doc_r) if doc_r is not None else 0.0
             scored.append((cover + prior, desk.date, desk))
