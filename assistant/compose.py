@@ -14,7 +14,7 @@ from assistant.answer import Answer, Citation
 from assistant.dates import annotate
 from assistant.facts import Desk, FactBook, Person
 from assistant.glossary import korean_terms
-from assistant.retrieval import Hit, Retriever
+from assistant.retrieval import PAREN, Hit, Retriever
 from assistant.store import StoredChunk
 from assistant.text import focus_noun, fold, sentences, subject_of, tokens, topic_nouns, verb_roots
 from ingest.chunker import is_heading
@@ -75,6 +75,7 @@ _CONTACT_WORDS = frozenset({"담당", "담당자", "연락처", "전화", "전�
 _SENTENCE_END = re.compile(r"(다|임|음|함)\.?\s*$|다\.")
 _ROLE_RX = re.compile(rf"(?:{ROLES})(?!\S*[을를])")
 _ROUTING = re.compile(r"어디로|어디에\s*(?:문의|연락)|문의처|문의는|문의하|연락하|who (?:should|do) i (?:ask|contact)", re.I)
+_UNLISTED = re.compile(r"이메일|e-?mail|메일\s*주소|팩스|fax", re.I)  # contact details no 담당 부서 table gives
 _RELEASE = re.compile(r"발표|배포|공개|보도|발간|나왔|나온|released|published", re.I)
 _HANGUL_RUN = re.compile(r"[가-힣]{3,}")
 _HANGUL_ONLY = re.compile(r"^[가-힣]+$")
@@ -127,6 +128,8 @@ class Query:
     years: tuple[str, ...]  # years the question names ("2027년" -> "2027"): the answer's scope
     anchor: str  # the rarest known noun besides the focus: what the question is about
     subject: str  # the noun phrase before the question's 은/는 ("사이버안전센터는 …?"), folded
+    names: tuple[frozenset[str], ...]  # quoted names of the corpus the question uses, each with its spellings
+    ordinals: frozenset[tuple[str, int]]  # ("번째", 2) for "두 번째 회의", ("회", 8) for "제8회"
     intents: frozenset[str]
     english: bool
 
@@ -193,7 +196,17 @@ class Composer:
         needs += [_HAS_DATE] * ("date" in intents) + [_HAS_PLACE] * ("place" in intents)
         years = tuple(dict.fromkeys(y or f"20{yy}" for y, yy in _YEAR.findall(question)))
         return Query(question, repaired, tuple(toks), weights, concepts, focus, tuple(needs), years, anchor,
-                     subject_of(source), intents, english)
+                     subject_of(source), self._names_in(question), ordinals(question), intents, english)
+
+    def _names_in(self, question: str) -> tuple[frozenset[str], ...]:
+        """The corpus's quoted names in the question, longest first, none inside another."""
+        folded = fold(question)
+        found = sorted({f for f in self.retriever.names if f in folded}, key=len, reverse=True)
+        kept: list[str] = []
+        for form in found:
+            if not any(form in k for k in kept):
+                kept.append(form)
+        return tuple(self.retriever.names[f] for f in kept)
 
     def repair(self, question: str) -> str:
         """Fix one-syllable typos: a Hangul word the index never saw, one syllable away from a
@@ -358,11 +371,16 @@ class Composer:
 
     @staticmethod
     def _anchored(q: Query, u: _Unit) -> bool:
-        """The unit's passage, section or document title names what the question is about."""
-        if not q.anchor:
-            return True
+        """The unit's passage, section or document title names what the question is about: its
+        anchor noun and every quoted name of the corpus it uses."""
         item = u.hit.item
-        return q.anchor in u.context or q.anchor in fold(f"{item.title} {item.chunk.section} {u.passage}")
+        raw = f"{item.title} {item.chunk.section} {u.passage}"
+        text = fold(raw)
+        # names are matched in every spelling: "이아이콘(e-ICON) 세계대회" is also "이아이콘 세계대회"
+        spelled = (text, fold(PAREN.sub(r"\1", raw)), fold(PAREN.sub(r"\2", raw)))
+        if not all(any(form in t for form in forms for t in spelled) for forms in q.names):
+            return False  # 「모두의 한국어」 asked about; this passage is about another programme
+        return not q.anchor or q.anchor in u.context or q.anchor in text
 
     def _topic_cover(self, q: Query, hits: list[Hit]) -> dict[str, float]:
         """Share of the question's weighted words each retrieved document has anywhere."""
@@ -378,8 +396,15 @@ class Composer:
 
     def _out_of_scope(self, q: Query, u: _Unit) -> bool:
         """A year the question names ("2027년 결과") that neither the passage nor its document's
-        title mentions, in a document of another year: the passage is about another time."""
+        title mentions, in a document of another year, or another ordinal of the same kind ("두 번째
+        회의" against "첫 회의"): the passage is about another time or another one."""
         item = u.hit.item
+        if q.ordinals:
+            # "두 번째 회의" is not answered by a passage about the 첫 회의
+            found = ordinals(f"{item.title} {item.chunk.section} {u.passage}")
+            kinds = {kind for kind, _ in found}
+            if any(kind in kinds and (kind, n) not in found for kind, n in q.ordinals):
+                return True
         if not q.years:
             return False
         text = fold(f"{item.title} {item.chunk.section} {u.passage}")
@@ -558,6 +583,11 @@ class Composer:
                 notes.append(f"- {label}({other.date}) 기준 {other.department}: "
                              f"{', '.join(f'{p.role} {p.name}({p.phone})' for p in other.people)} [{len(cites)}]")
         text = f"담당 부서 — 「{best.title}」({best.date}) 기준:\n" + "\n".join(lines)
+        unlisted = _UNLISTED.search(q.question)
+        if unlisted and not any(_UNLISTED.search(d.passage) or "@" in d.passage for d in chosen):
+            # "이메일 주소", "팩스": the documents give desks and phone numbers only
+            text = (f"제공된 문서에는 {unlisted.group(0)} 정보가 나오지 않습니다. 전화로 문의할 수 있는 " + text)
+            return Answer(q.question, text, False, tuple(cites[: len(lines)]))
         if notes:
             text += "\n같은 부서가 다른 날짜의 문서에는 다른 담당자로 나옵니다(날짜 확인 필요):\n" + "\n".join(notes)
         return Answer(q.question, text, True, tuple(cites))
@@ -613,6 +643,23 @@ def _desk_citation(n: int, desk: Desk, person: Person | None) -> Citation:
     if person is not None:
         quote = next((line for line in desk.passage.split("\n") if person.name in line), desk.passage)
     return Citation(n, desk.source, desk.title, desk.date, desk.page, desk.passage, quote)
+
+
+_ORDINAL = re.compile(r"(첫)(?:\s*번째|째)?|(두|둘|세|셋|네|넷|다섯)\s*(?:번째|째)|(\d+)\s*번째|제\s*(\d+)\s*(회|차)(?!관)")
+_ORDINAL_WORDS = {"첫": 1, "두": 2, "둘": 2, "세": 3, "셋": 3, "네": 4, "넷": 4, "다섯": 5}
+
+
+def ordinals(text: str) -> frozenset[tuple[str, int]]:
+    """Ordinals in text by kind: "첫 회의" -> ("번째", 1); "제8회" -> ("회", 8); "제7차" -> ("차", 7)."""
+    found: set[tuple[str, int]] = set()
+    for first, word, digits, n, kind in _ORDINAL.findall(text):
+        if first or word:
+            found.add(("번째", _ORDINAL_WORDS[first or word]))
+        elif digits:
+            found.add(("번째", int(digits)))
+        else:
+            found.add((kind, int(n)))
+    return frozenset(found)
 
 
 def _defines(subject: str, text: str) -> bool:

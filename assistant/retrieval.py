@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import logging
 import math
+import re
+from collections.abc import Iterable
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -51,6 +53,7 @@ class Retriever:
             texts.setdefault(it.chunk.source, [it.title]).append(it.chunk.text)
         self.doc_text = {source: fold(" ".join(parts)) for source, parts in texts.items()}  # for containment
         self.corpus_text = "\n".join(self.doc_text.values())
+        self.names = quoted_names([*(it.title for it in self.items), *(it.chunk.text for it in self.items)])
         n = len(self.items)
         self.idf = {t: math.log(1 + (n - c + 0.5) / (c + 0.5)) for t, c in df.items()}
         self.max_idf = math.log(1 + (n + 0.5) / 0.5)
@@ -108,3 +111,23 @@ class Retriever:
             fused[idx] = s
         best = sorted(fused, key=lambda i: -fused[i])[:k]
         return [Hit(self.items[i], fused[i], d_rank.get(i), b_rank.get(i)) for i in best]
+
+
+# Names the documents quote: 「모두의 한국어」, ‘코-위크 아카데미’, ｢재직자 인공지능·디지털 집중과정｣.
+_QUOTED = re.compile(r"「([^」\n]{2,40})」|｢([^｣\n]{2,40})｣|『([^』\n]{2,40})』|‘([^’\n]{2,40})’|“([^”\n]{2,40})”")
+PAREN = re.compile(r"(\S+?)\(([^()]{1,12})\)")
+
+
+def quoted_names(texts: Iterable[str]) -> dict[str, frozenset[str]]:
+    """Every quoted name with a Hangul word, folded, mapped to its spellings: "인공지능(AI) 중점학교"
+    is also written "AI 중점학교" and "인공지능 중점학교"."""
+    names: dict[str, frozenset[str]] = {}
+    for text in texts:
+        for m in _QUOTED.finditer(text):
+            name = next(g for g in m.groups() if g).strip()
+            if not re.search(r"[가-힣]{2}", name) or len(fold(name)) < 4:
+                continue
+            forms = frozenset(fold(f) for f in (name, PAREN.sub(r"\2", name), PAREN.sub(r"\1", name)))
+            for form in forms:
+                names[form] = names.get(form, frozenset()) | forms
+    return names
