@@ -90,6 +90,7 @@ EXTRA_RATIO = 0.95  # a second or third unit joins when it scores this close to 
 MAX_UNITS = 3
 LIST_ITEMS = 4  # lines taken after a sentence that announces a list
 DEFINES_BONUS = 0.15  # an open question prefers a sentence whose subject is the question's
+SCOPE_MARGIN = 0.05  # an out-of-scope passage covering the question this much better than the best stops it
 TOPIC_SLACK = 0.1  # a unit's document may cover this much less of the question than the best document
 SECTION_MIN = 0.75  # share of the question a section heading must cover to answer with that section
 SECTION_SENTENCES = 3
@@ -218,8 +219,8 @@ class Composer:
                 continue  # every morpheme is known: 발표일 is 발표+일, not a typo of 발표회
             for cut in range(len(word), 2, -1):  # try the word, then without 1-2 trailing particles
                 stem = word[:cut]
-                if stem in self.retriever.idf or len(word) - cut > 2:
-                    break
+                if stem in self.retriever.idf or stem in self.retriever.corpus_text or len(word) - cut > 2:
+                    break  # a word the documents use (참여율) is not a typo, however Kiwi cuts it
                 fix = next((c for c in vocab.get(len(stem), ()) if _one_off(c, stem)), None)
                 if fix:
                     out = out.replace(stem, fix)
@@ -244,7 +245,8 @@ class Composer:
             if applies and (answer := route()) is not None:
                 return answer
         units = [u for u in every if u.met or not q.needs]
-        units = [u for u in units if not self._out_of_scope(q, u)]
+        elsewhen = [u for u in units if self._out_of_scope(q, u)]
+        units = [u for u in units if u not in elsewhen]
         # Answer from the documents about what is asked: a passage of a document that lacks
         # words of the question other retrieved documents have (디지털새싹) is about something else.
         topic = self._topic_cover(q, hits)
@@ -257,6 +259,10 @@ class Composer:
         best = firsts[0] if firsts else None
         if best is None or best.coverage < UNIT_MIN - 0.1 * best.defines:
             return self._release_date(q, hits) or self._refusal(q, hits)
+        if any(u.coverage > best.coverage + SCOPE_MARGIN for u in elsewhen):
+            # the passages most about the question are about another year or another one (첫 회의
+            # for "세 번째 회의"): a less related passage would answer a question nobody asked
+            return self._refusal(q, hits)
         chosen = self._cover(q, best, units, every)
         if several and not (any(self._focus_met(q, u) for u in chosen) and any(self._anchored(q, u) for u in chosen)):
             return self._release_date(q, hits) or self._refusal(q, hits)
@@ -273,7 +279,7 @@ class Composer:
         total = sum(q.concepts.values()) or 1.0
 
         def fresh(u: _Unit) -> bool:
-            return len(u.text) >= 20 and all(u.text != c.text for c in chosen)
+            return not _caption(u.text) and all(u.text != c.text for c in chosen)
 
         for u in units:
             if len(chosen) >= MAX_UNITS:
@@ -303,7 +309,8 @@ class Composer:
         for c in list(chosen):
             if _ANNOUNCES.search(c.text):
                 after = sorted((u for u in every if u.hit is c.hit and u.seq > c.seq), key=lambda u: u.seq)
-                chosen.extend(u for u in after[:LIST_ITEMS] if fresh(u))
+                # the list's items may be headings ("① 인공지능 윤리 교육 강화"): only repeats are skipped
+                chosen.extend(u for u in after[:LIST_ITEMS] if all(u.text != c.text for c in chosen))
         return [best, *sorted(chosen[1:], key=lambda u: u.seq)]
 
     # --- units --------------------------------------------------------------------------------

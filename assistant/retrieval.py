@@ -6,8 +6,8 @@ import json
 import logging
 import math
 import re
-from collections.abc import Iterable
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any

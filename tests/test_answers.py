@@ -14,7 +14,7 @@ NUMBER = re.compile(r"\d[\d,.]*")
 
 def _grounded(answer: Any) -> None:
     """Every number in the answer (outside added date labels) occurs in a cited passage."""
-    text = re.sub(r"\(\d{4}년(?: \d{1,2}월| 말까지)?\)", "", answer.answer)
+    text = re.sub(r"\(\d{4}년(?: \d{1,2}월)?(?: \d{1,2}일)?(?: 말까지)?\)", "", answer.answer)
     text = re.sub(r"\[\d+\]", "", text)
     text = re.sub(r"\d{4}-\d{2}-\d{2}", "", text)  # document dates the answer names
     passages = " ".join(c.text for c in answer.citations)
@@ -93,6 +93,55 @@ def test_unanswerable_questions_are_refused_with_a_desk_to_ask(engine: Any, ques
     answer = engine.ask(question)
     assert answer.answerable is False
     assert "찾지 못했습니다" in answer.answer
+
+
+def test_a_question_asking_two_things_gets_both(engine: Any) -> None:
+    answer = engine.ask("2025년 사교육 참여율은 몇 퍼센트이고 주당 참여시간은 몇 시간인가요?")
+    assert answer.answerable
+    assert "75.7%" in answer.answer and "7.1시간" in answer.answer
+    _grounded(answer)
+
+
+def test_a_count_is_answered_with_the_counter_asked(engine: Any) -> None:
+    # "몇 개교" wants a number of schools, not the 4,000명 of the same headline
+    answer = engine.ask("청년도약 인재양성 부트캠프 운영대학으로 모두 몇 개교가 선정됐나요?")
+    assert answer.answerable and "40개교" in answer.answer.splitlines()[0]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # another ordinal of the same kind: the documents have the 첫 회의 only
+        "교육부-과기정통부 AI 인재양성 전담팀의 세 번째 회의는 언제 열렸나요?",
+        # a quoted name of the corpus, and a figure no passage about it gives
+        "「모두의 한국어」 앱 평점은 몇 점인가요?",
+        # a year no passage about the survey covers
+        "2027년 초중고 사교육비 총액은 얼마인가요?",
+    ],
+)
+def test_out_of_scope_questions_are_refused(engine: Any, question: str) -> None:
+    answer = engine.ask(question)
+    assert answer.answerable is False, answer.answer
+
+
+def test_email_is_not_in_the_documents_but_the_desk_phone_is(engine: Any) -> None:
+    answer = engine.ask("교육부 청년장학지원과 담당자 이메일 주소 알려줘")
+    assert answer.answerable is False
+    assert "이메일" in answer.answer and "044-203-6267" in answer.answer
+    assert answer.citations and "044-203-6267" in answer.citations[0].text
+
+
+def test_a_help_line_given_in_the_text_answers_a_phone_question(engine: Any) -> None:
+    answer = engine.ask("모두의 한국어 고객센터 전화번호는?")
+    assert answer.answerable and "1566-0562" in answer.answer
+    assert "1566-0562" in answer.citations[0].text
+
+
+def test_open_question_prefers_the_sentence_about_its_subject(engine: Any) -> None:
+    answer = engine.ask("교육부 AI 사이버안전센터는 무슨 일을 하나요?")
+    assert answer.answerable
+    assert answer.answer.startswith("인공지능(AI) 사이버안전센터는 ")
+    assert all(not line.startswith("<") for line in answer.answer.splitlines())  # no captions
 
 
 def test_empty_question(engine: Any) -> None:

@@ -43,3 +43,21 @@ def test_both_retrievers_contribute(engine: Any) -> None:
     hits = engine.retriever.search("AI 유니콘 기업 10개 확보", k=5)
     assert any(h.dense_rank is not None for h in hits)
     assert any(h.bm25_rank is not None for h in hits)
+
+
+def test_quoted_names_are_known_in_every_spelling() -> None:
+    from assistant.retrieval import quoted_names
+
+    names = quoted_names(["교육부는 ‘인공지능(AI) 중점학교’를 운영한다.", "「모두의 한국어」 개방", "‘OK’"])
+    assert names["ai중점학교"] == names["인공지능(ai)중점학교"] == names["인공지능중점학교"]
+    assert "모두의한국어" in names
+    assert "ok" not in names  # no Hangul word: not a name
+
+
+def test_ordinals_by_kind() -> None:
+    from assistant.compose import ordinals
+
+    assert ordinals("전담팀 첫 회의를 개최") == {("번째", 1)}
+    assert ordinals("두 번째 회의는 언제") == {("번째", 2)}
+    assert ordinals("제8회 교육 공공데이터 대회, 제7차 공동위원회") == {("회", 8), ("차", 7)}
+    assert ordinals("1차 서면 심사") == frozenset()
