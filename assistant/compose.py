@@ -16,7 +16,7 @@ from assistant.facts import Desk, FactBook, Person
 from assistant.glossary import korean_terms
 from assistant.retrieval import PAREN, Hit, Retriever
 from assistant.store import StoredChunk
-from assistant.text import focus_noun, fold, sentences, subject_of, tokens, topic_nouns, verb_roots
+from assistant.text import focus_noun, fold, plain, sentences, subject_of, tokens, topic_nouns, verb_roots
 from ingest.chunker import is_heading
 from ingest.patterns import ROLES
 
@@ -24,7 +24,7 @@ from ingest.patterns import ROLES
 _INTENTS = {
     # "담당교원", "누가 지정했나" are not contact questions: a desk, a role or a way to reach one is.
     "contact": re.compile(
-        rf"담당자|담당\s*부서|담당\s*과|담당은|담당이|연락처|연락하|전화|문의|부서|책임자|어디로|{ROLES}|"
+        rf"담당자|담당\s*부서|담당\s*과|담당은|담당이|연락처|연락하|전화|문의|부서|책임자|어디로\s*(?:문의|연락|전화)|{ROLES}|"
         r"contact|phone|in charge|responsible|department",
         re.I,
     ),
@@ -82,6 +82,7 @@ _HANGUL_ONLY = re.compile(r"^[가-힣]+$")
 # Table-of-contents lines, page footers and figure captions answer nothing.
 # "다음과 같은 네 가지 방향을 중심으로 운영된다", "주요 내용:": the lines after it are the answer.
 _ANNOUNCES = re.compile(r"다음과\s*같|아래와\s*같|[:：]\s*$")
+_ATTACHMENT = re.compile(r"^[【\[]?\s*(?:붙임|별첨|참고)\s*\d*\s*[】\]]?")  # "【별첨】 … 기본계획": a list of attachments
 _TOC = re.compile(r"[·…\.]{5,}|-\s?\d+\s?-$|^[<\[]\s*(?:그림|표)\s*\d")
 
 UNIT_MIN = 0.5  # coverage the best unit needs; it must also name the focus and the anchor, in scope
@@ -201,7 +202,7 @@ class Composer:
 
     def _names_in(self, question: str) -> tuple[frozenset[str], ...]:
         """The corpus's quoted names in the question, longest first, none inside another."""
-        folded = fold(question)
+        folded = plain(question)
         found = sorted({f for f in self.retriever.names if f in folded}, key=len, reverse=True)
         kept: list[str] = []
         for form in found:
@@ -339,7 +340,7 @@ class Composer:
             u.seq = seq
             covered = 0.0
             doc = self.retriever.doc_tokens.get(u.hit.item.chunk.source, set())
-            folded = fold(u.text)
+            folded = plain(u.text)
             for t, w in q.concepts.items():
                 # Containment too: Kiwi may cut "코어인재" as one noun in a passage, two in a question.
                 if t in u.toks or (len(t) > 1 and t in folded) or (_YEAR_TOKEN.match(t) and f"'{t[2:]}" in folded):
@@ -353,8 +354,9 @@ class Composer:
             u.defines = bool(q.subject) and not q.needs and _defines(q.subject, u.text)
             u.score = u.coverage + 0.1 / (1 + u.rank) + (0.1 * len(u.met) / len(q.needs) if q.needs else 0.0)
             u.score += DEFINES_BONUS * u.defines
-            title_only = fold(u.text) in fold(u.hit.item.title) and not (_HAS_NUMBER.search(u.text) or _HAS_DATE.search(u.text))
-            heading = is_heading(u.text) and not _SENTENCE_END.search(u.text)  # "□ … 금액임" is a sentence
+            title_only = plain(u.text) in plain(u.hit.item.title) and not (_HAS_NUMBER.search(u.text) or _HAS_DATE.search(u.text))
+            # "□ … 금액임" is a sentence; "3. 학생 1인당 … 45만 8천원으로 … 감소" is a summary line
+            heading = is_heading(u.text) and not _SENTENCE_END.search(u.text) and len(u.text) < 60
             if len(u.text) < 12 or _TOC.search(u.text) or heading or title_only:
                 u.score -= 0.3  # a heading, a label or a table-of-contents line answers nothing
         units.sort(key=lambda u: -u.score)
@@ -371,10 +373,10 @@ class Composer:
                 if any(set(m.group(0)) & set(q.focus) - set("0123456789,. ") for m in rx.finditer(u.text)):
                     return True
         focus = q.focus[:-1] if q.focus.endswith("수") and len(q.focus) > 1 else q.focus  # 건수: 8.6만 건
-        if focus in u.line_toks or focus in fold(u.line) or (u.kind == "row" and focus in u.context):
+        if focus in u.line_toks or focus in plain(u.line) or (u.kind == "row" and focus in u.context):
             return True
         # a line under a heading that names it: "□ 개소식 개요" / "◦ (일시/장소) …"
-        return len(focus) > 1 and focus in fold(u.hit.item.chunk.section)
+        return len(focus) > 1 and focus in plain(u.hit.item.chunk.section)
 
     @staticmethod
     def _anchored(q: Query, u: _Unit) -> bool:
@@ -382,9 +384,9 @@ class Composer:
         anchor noun and every quoted name of the corpus it uses."""
         item = u.hit.item
         raw = f"{item.title} {item.chunk.section} {u.passage}"
-        text = fold(raw)
+        text = plain(raw)
         # names are matched in every spelling: "이아이콘(e-ICON) 세계대회" is also "이아이콘 세계대회"
-        spelled = (text, fold(PAREN.sub(r"\1", raw)), fold(PAREN.sub(r"\2", raw)))
+        spelled = (text, plain(PAREN.sub(r"\1", raw)), plain(PAREN.sub(r"\2", raw)))
         if not all(any(form in t for form in forms for t in spelled) for forms in q.names):
             return False  # 「모두의 한국어」 asked about; this passage is about another programme
         return not q.anchor or q.anchor in u.context or q.anchor in text
@@ -414,11 +416,11 @@ class Composer:
                 return True
         if not q.years:
             return False
-        text = fold(f"{item.title} {item.chunk.section} {u.passage}")
+        text = plain(f"{item.title} {item.chunk.section} {u.passage}")
         named = {y or f"20{yy}" for y, yy in _YEAR.findall(text)}
         for y in q.years:
-            if y in named or y in text or f"'{y[2:]}" in text:
-                continue
+            if y in named or y in text or f"'{y[2:]}" in text or re.search(rf"(?<![\d.]){y[2:]}년", text):
+                continue  # 2020 is also '20년 and (20년말)
             # the passage is dated by other years ("2025년 총액") or, naming none, by its document
             if named or y != item.date[:4]:
                 return True
@@ -437,7 +439,7 @@ class Composer:
             title = set(tokens(hit.item.title))
             own = sum(w for t, w in q.weights.items() if t in head) / total
             cover = sum(w if t in head else 0.6 * w if t in title else 0.0 for t, w in q.weights.items()) / total
-            if q.focus and q.focus not in head and q.focus not in fold(chunk.section):
+            if q.focus and q.focus not in head and q.focus not in plain(chunk.section):
                 continue  # "…의 비전은?" is not answered by a section whose heading lacks 비전
             if own >= 0.25 and (best is None or cover > best[0]):
                 best = (cover, hit)
@@ -462,7 +464,7 @@ class Composer:
         total = sum(q.concepts.values()) or 1.0
         best: tuple[float, Hit] | None = None
         for hit in hits:
-            title = fold(hit.item.title)
+            title = plain(hit.item.title)
             cover = sum(w for t, w in q.concepts.items() if t in title) / total
             if best is None or cover > best[0]:
                 best = (cover, hit)
@@ -493,7 +495,7 @@ class Composer:
         total = sum(q.concepts.values()) or 1.0
         for hit in hits:
             item = hit.item
-            if sum(w for t, w in q.concepts.items() if t in fold(item.title)) / total < ANSWER_MIN:
+            if sum(w for t, w in q.concepts.items() if t in plain(item.title)) / total < ANSWER_MIN:
                 continue
             y, m, d = (int(x) for x in item.date.split("-"))
             date_rx = re.compile(rf"{y}\s*[.년]\s*{m}\s*[.월]\s*{d}")
@@ -671,19 +673,20 @@ def ordinals(text: str) -> frozenset[tuple[str, int]]:
 
 def _defines(subject: str, text: str) -> bool:
     """The sentence opens with the subject and a topic particle: "인공지능(AI) 사이버안전센터는 …"."""
-    head = fold(text)[:40]
+    head = re.sub(r"[「」｢｣『』‘’“”'\"]", "", plain(text))[:40]  # "｢재직자 … 집중과정｣은"
     return any(f"{subject}{p}" in head for p in ("은", "는", "이란", "란", "이다", "이며"))
 
 
 def _caption(line: str) -> bool:
     """A heading, a figure or table caption, or a short label: says what follows, not what is so."""
     text = line.strip()
-    return len(text) < 20 or is_heading(text) or bool(_TOC.search(text)) or (text[:1] in "<[［" and text[-1:] in ">]］")
+    return (len(text) < 20 or is_heading(text) or bool(_TOC.search(text)) or (text[:1] in "<[［" and text[-1:] in ">]］")
+            or bool(_ATTACHMENT.match(text)))
 
 
 def _names(u: _Unit, token: str) -> bool:
     """The unit's own text has the token (as a morpheme, or spelled inside a longer word)."""
-    return token in u.toks or (len(token) > 1 and token in fold(u.text))
+    return token in u.toks or (len(token) > 1 and token in plain(u.text))
 
 
 def _one_off(a: str, b: str) -> bool:

@@ -16,7 +16,7 @@ import numpy as np
 
 from assistant import store
 from assistant.embedder import E5Embedding
-from assistant.text import fold, tokens
+from assistant.text import fold, plain, tokens
 
 log = logging.getLogger(__name__)
 RRF_K = 60  # the constant of Cormack et al.; rank 1 scores 1/61
@@ -51,7 +51,7 @@ class Retriever:
             df.update(set(it.tokens))
             self.doc_tokens.setdefault(it.chunk.source, set()).update(it.tokens)
             texts.setdefault(it.chunk.source, [it.title]).append(it.chunk.text)
-        self.doc_text = {source: fold(" ".join(parts)) for source, parts in texts.items()}  # for containment
+        self.doc_text = {source: plain(" ".join(parts)) for source, parts in texts.items()}  # for containment
         self.corpus_text = "\n".join(self.doc_text.values())
         self.names = quoted_names([*(it.title for it in self.items), *(it.chunk.text for it in self.items)])
         n = len(self.items)
@@ -127,7 +127,7 @@ def quoted_names(texts: Iterable[str]) -> dict[str, frozenset[str]]:
             name = next(g for g in m.groups() if g).strip()
             if not re.search(r"[가-힣]{2}", name) or len(fold(name)) < 4:
                 continue
-            forms = frozenset(fold(f) for f in (name, PAREN.sub(r"\2", name), PAREN.sub(r"\1", name)))
+            forms = frozenset(plain(f) for f in (name, PAREN.sub(r"\2", name), PAREN.sub(r"\1", name)))
             for form in forms:
                 names[form] = names.get(form, frozenset()) | forms
     return names

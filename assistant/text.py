@@ -41,6 +41,12 @@ def fold(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
+def plain(text: str) -> str:
+    """fold, and without middle dots: "국내·외" meets "국내외", "AI·디지털" meets "AI디지털" (for matching
+    a question against passages; the eval scorers keep fold)."""
+    return re.sub(r"[·‧・･]", "", fold(text))
+
+
 def tokens(text: str, joined: bool = True) -> list[str]:
     """BM25 tokens: content morphemes, plus joined runs of adjacent nouns (소프트웨어+정책).
 
@@ -77,7 +83,7 @@ _NOT_FOCUS = frozenset({"무엇", "뭐", "어디", "누구", "얼마", "언제",
                         "정의", "의미", "뜻", "기간", "시기", "일정", "날짜", "일시", "장소", "금액", "액수", "인원",
                         "연간", "수준", "현황", "핵심", "정도", "방향", "동안", "전체", "이상", "이하", "최대", "최소",
                         "대비", "각각", "모두", "작년", "전년", "전년도", "지난해", "올해", "금년", "내년", "현재",
-                        "이번", "지금", "기준", "도시", "나라", "퍼센트", "프로", "퍼센트포인트", "포인트"})
+                        "이번", "지금", "기준", "도시", "나라", "시점", "퍼센트", "프로", "퍼센트포인트", "포인트"})
 
 
 _SUFFIXES = frozenset({"률", "율", "생", "자", "료", "비", "금", "액", "량", "권"})
@@ -112,7 +118,7 @@ def subject_of(question: str) -> str:
         if t.tag in _NOUNS or t.tag == "SN":
             run.append(t.form)
         elif t.tag == "JX" and t.form in ("은", "는") and run:
-            return fold("".join(run[-3:]))
+            return plain("".join(run[-3:]))
         elif t.tag not in ("SSO", "SSC", "SW", "SP"):
             run = []
     return ""
