@@ -82,6 +82,7 @@ _HANGUL_ONLY = re.compile(r"^[가-힣]+$")
 # Table-of-contents lines, page footers and figure captions answer nothing.
 # "다음과 같은 네 가지 방향을 중심으로 운영된다", "주요 내용:": the lines after it are the answer.
 _ANNOUNCES = re.compile(r"다음과\s*같|아래와\s*같|[:：]\s*$")
+_FIELD = re.compile(r"^\s*[◦○ㅇ•·\-–*]?\s*\([^)]{1,12}\)")  # "◦ (일시/장소) …", "- (대상) …": a field of a block
 _ATTACHMENT = re.compile(r"^[【\[]?\s*(?:붙임|별첨|참고)\s*\d*\s*[】\]]?")  # "【별첨】 … 기본계획": a list of attachments
 _TOC = re.compile(r"[·…\.]{5,}|-\s?\d+\s?-$|^[<\[]\s*(?:그림|표)\s*\d")
 
@@ -248,6 +249,7 @@ class Composer:
         units = [u for u in every if u.met or not q.needs]
         elsewhen = [u for u in units if self._out_of_scope(q, u)]
         units = [u for u in units if u not in elsewhen]
+        elsewhen = [u for u in elsewhen if self._other_ordinal(q, u)]
         # Answer from the documents about what is asked: a passage of a document that lacks
         # words of the question other retrieved documents have (디지털새싹) is about something else.
         topic = self._topic_cover(q, hits)
@@ -256,7 +258,7 @@ class Composer:
         # answers; the best covered one must cover enough of the question. A question asking
         # several things ("몇 편 뽑고 시상 규모는 얼마") may have its focus in a later unit.
         several = len(q.needs) > 1
-        firsts = [u for u in units if several or (self._focus_met(q, u) and self._anchored(q, u))]
+        firsts = [u for u in units if self._anchored(q, u) and (several or self._focus_met(q, u))]
         best = firsts[0] if firsts else None
         if best is None or best.coverage < UNIT_MIN - 0.1 * best.defines:
             return self._release_date(q, hits) or self._refusal(q, hits)
@@ -375,8 +377,10 @@ class Composer:
         focus = q.focus[:-1] if q.focus.endswith("수") and len(q.focus) > 1 else q.focus  # 건수: 8.6만 건
         if focus in u.line_toks or focus in plain(u.line) or (u.kind == "row" and focus in u.context):
             return True
-        # a line under a heading that names it: "□ 개소식 개요" / "◦ (일시/장소) …"
-        return len(focus) > 1 and focus in plain(u.hit.item.chunk.section)
+        # a line under a heading that names it: "□ 개소식 개요" / "◦ (일시/장소) …"; a field line
+        # "◦ (일시/장소) …" belongs to the block it sits in
+        chunk = u.hit.item.chunk
+        return len(focus) > 1 and (focus in plain(chunk.section) or (bool(_FIELD.match(u.text)) and focus in plain(chunk.text)))
 
     @staticmethod
     def _anchored(q: Query, u: _Unit) -> bool:
@@ -403,17 +407,23 @@ class Composer:
                 cover[source] = sum(w for t, w in q.concepts.items() if t in doc or t in text) / total
         return cover
 
+    @staticmethod
+    def _other_ordinal(q: Query, u: _Unit) -> bool:
+        """"두 번째 회의" against a passage about the 첫 회의: another ordinal of the same kind."""
+        if not q.ordinals:
+            return False
+        item = u.hit.item
+        found = ordinals(f"{item.title} {item.chunk.section} {u.passage}")
+        kinds = {kind for kind, _ in found}
+        return any(kind in kinds and (kind, n) not in found for kind, n in q.ordinals)
+
     def _out_of_scope(self, q: Query, u: _Unit) -> bool:
         """A year the question names ("2027년 결과") that neither the passage nor its document's
         title mentions, in a document of another year, or another ordinal of the same kind ("두 번째
         회의" against "첫 회의"): the passage is about another time or another one."""
         item = u.hit.item
-        if q.ordinals:
-            # "두 번째 회의" is not answered by a passage about the 첫 회의
-            found = ordinals(f"{item.title} {item.chunk.section} {u.passage}")
-            kinds = {kind for kind, _ in found}
-            if any(kind in kinds and (kind, n) not in found for kind, n in q.ordinals):
-                return True
+        if self._other_ordinal(q, u):
+            return True
         if not q.years:
             return False
         text = plain(f"{item.title} {item.chunk.section} {u.passage}")
