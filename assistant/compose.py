@@ -284,21 +284,24 @@ class Composer:
         def fresh(u: _Unit) -> bool:
             return not _caption(u.text) and all(u.text != c.text for c in chosen)
 
-        for u in units:
-            if len(chosen) >= MAX_UNITS:
-                break
-            if u is best or not fresh(u) or u.score < best.score - 0.5:
-                continue
-            focused = self._focus_met(q, u)
-            near = u.score >= EXTRA_RATIO * best.score and u.coverage >= max(ANSWER_MIN, 0.9 * best.coverage)
-            same_doc = u.hit.item.chunk.source == best.hit.item.chunk.source
-            new = {t for t in q.concepts if t not in covered and _names(u, t)}
-            gain = sum(q.concepts[t] for t in new) / total
-            fills = bool(u.met & missing) or gain >= 0.1
-            if near or (same_doc and fills and u.coverage >= ANSWER_MIN - 0.15 and (focused or bool(new))):
-                chosen.append(u)
-                missing -= u.met
-                covered |= new
+        # first what fills a gap, from the best unit's document; then units that score as well
+        for near_pass in (False, True):
+            for u in units:
+                if len(chosen) >= MAX_UNITS:
+                    break
+                if u is best or not fresh(u) or u.score < best.score - 0.5:
+                    continue
+                new = {t for t in q.concepts if t not in covered and _names(u, t)}
+                if near_pass:
+                    take = u.score >= EXTRA_RATIO * best.score and u.coverage >= max(ANSWER_MIN, 0.9 * best.coverage)
+                else:
+                    same_doc = u.hit.item.chunk.source == best.hit.item.chunk.source
+                    fills = bool(u.met & missing) or sum(q.concepts[t] for t in new) / total >= 0.1
+                    take = same_doc and fills and u.coverage >= ANSWER_MIN - 0.15 and (self._focus_met(q, u) or bool(new))
+                if take:
+                    chosen.append(u)
+                    missing -= u.met
+                    covered |= new
         if not q.needs:
             for u in units:
                 if len(chosen) >= MAX_UNITS:
