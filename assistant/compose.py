@@ -50,7 +50,9 @@ _HAS_NUMBER = re.compile(
 # "몇 개교", "몇 곳": the counter a question asks with, and the counters a passage may answer with.
 _ASKED_NUMBER = re.compile(r"몇\s*(개교|개소|개월|차시|개|명|곳|건|편|팀|종|회|차례|번|살|세|배|시간|퍼센트|프로|점|%)?|얼마")
 _YEAR_TOKEN = re.compile(r"^20\d\d$")  # "2030" in a question is "'30년" in a passage
-_YEAR = re.compile(r"(20\d\d)\s*(?:년|학년도)|[’'‘](\d\d)\s*년")
+_YEAR = re.compile(r"(20\d\d)\s*(?:년|학년도)|[’'‘](\d\d)(?:\s*년|(?=[).]))")  # 2026년, ’25년, (’25), ’26.4.
+_RELATIVE_YEAR = re.compile(r"올해|금년|작년|지난해|내년")
+_RELATIVE_YEARS = {"올해": 0, "금년": 0, "작년": -1, "지난해": -1, "내년": 1}
 _COUNTER_ALTS = {"개교": r"개교|개\s?대학|개\s?학교", "곳": r"곳|개소|개\s?\S{0,6}기관|개", "개소": r"개소|곳|개",
                  "살": r"세|살", "세": r"세|살", "퍼센트": r"%", "프로": r"%", "%": r"%", "번": r"번|회|차례",
                  "차례": r"차례|회|번", "시간": r"시간|차시", "차시": r"차시|시간"}
@@ -83,6 +85,7 @@ _HANGUL_ONLY = re.compile(r"^[가-힣]+$")
 # "다음과 같은 네 가지 방향을 중심으로 운영된다", "주요 내용:": the lines after it are the answer.
 _ANNOUNCES = re.compile(r"다음과\s*같|아래와\s*같|[:：]\s*$")
 _FIELD = re.compile(r"^\s*[◦○ㅇ•·\-–*]?\s*\([^)]{1,12}\)")  # "◦ (일시/장소) …", "- (대상) …": a field of a block
+_BREAKDOWN = re.compile(r"[가-힣]{2,}별(?=\s|\(|$)")  # 학년별, 학교급별, 분야별: a breakdown, not a total
 _ATTACHMENT = re.compile(r"^[【\[]?\s*(?:붙임|별첨|참고)\s*\d*\s*[】\]]?")  # "【별첨】 … 기본계획": a list of attachments
 _TOC = re.compile(r"[·…\.]{5,}|-\s?\d+\s?-$|^[<\[]\s*(?:그림|표)\s*\d")
 
@@ -93,6 +96,7 @@ MAX_UNITS = 3
 LIST_ITEMS = 4  # lines taken after a sentence that announces a list
 DEFINES_BONUS = 0.15  # an open question prefers a sentence whose subject is the question's
 SCOPE_MARGIN = 0.05  # an out-of-scope passage covering the question this much better than the best stops it
+BREAKDOWN_PENALTY = 0.05  # a breakdown line ranks below the total when the question asks for no breakdown
 TOPIC_SLACK = 0.1  # a unit's document may cover this much less of the question than the best document
 SECTION_MIN = 0.75  # share of the question a section heading must cover to answer with that section
 SECTION_SENTENCES = 3
@@ -341,6 +345,7 @@ class Composer:
                     row_toks = set(tokens(line))
                     units.append(_Unit(rank, hit, line, line, page, "row", row_toks, ctx, row_toks, line))
         total = sum(q.concepts.values()) or 1.0
+        breakdown_free = not _BREAKDOWN.search(q.question)
         for seq, u in enumerate(units):
             u.seq = seq
             covered = 0.0
@@ -359,6 +364,8 @@ class Composer:
             u.defines = bool(q.subject) and not q.needs and _defines(q.subject, u.text)
             u.score = u.coverage + 0.1 / (1 + u.rank) + (0.1 * len(u.met) / len(q.needs) if q.needs else 0.0)
             u.score += DEFINES_BONUS * u.defines
+            if breakdown_free and _BREAKDOWN.search(u.text):
+                u.score -= BREAKDOWN_PENALTY  # "학년별 …" answers "by grade", not the total asked for
             title_only = plain(u.text) in plain(u.hit.item.title) and not (_HAS_NUMBER.search(u.text) or _HAS_DATE.search(u.text))
             # "□ … 금액임" is a sentence; "3. 학생 1인당 … 45만 8천원으로 … 감소" is a summary line
             heading = is_heading(u.text) and not _SENTENCE_END.search(u.text) and len(u.text) < 60
@@ -427,10 +434,16 @@ class Composer:
         item = u.hit.item
         if self._other_ordinal(q, u):
             return True
-        if not q.years:
+        relative = [_RELATIVE_YEARS[m] for m in _RELATIVE_YEAR.findall(q.question)]
+        if not q.years and not relative:
             return False
         text = plain(f"{item.title} {item.chunk.section} {u.passage}")
         named = {y or f"20{yy}" for y, yy in _YEAR.findall(text)}
+        line_years = {y or f"20{yy}" for y, yy in _YEAR.findall(plain(u.line))}
+        for offset in relative:
+            # "올해 몇 개 지역": this year of the document; a line dated only by another year is not it
+            if line_years and str(int(item.date[:4]) + offset) not in line_years:
+                return True
         for y in q.years:
             if y in named or y in text or f"'{y[2:]}" in text or re.search(rf"(?<![\d.]){y[2:]}년", text):
                 continue  # 2020 is also '20년 and (20년말)
