@@ -65,6 +65,8 @@ _HAS_DATE = re.compile(
     r"연말|연초|상반기|하반기|분기|[초중하]순|신학기|\d{1,2}\s*월|\d{4}\s*[.년]|\d{1,2}\s*일|까지|올해|내년|연내|"
     r"[’'‘]\d{2}\s?년|\d{1,2}\.\s?\d{1,2}\."
 )
+_ASKS_UNTIL = re.compile(r"언제\s*까지|마감|기한|until|deadline", re.I)
+_UNTIL_DATE = re.compile(r"^(?=[\s\S]*(?:까지|마감|[~∼～]))[\s\S]*?(?:" + _HAS_DATE.pattern + ")")
 _PHONE = re.compile(r"0\d{1,2}-\d{3,4}-\d{4}")
 _ANY_PHONE = re.compile(r"(?<![\d-])(?:0\d{1,2}|1\d{3})-\d{3,4}(?:-\d{4})?(?![\d-])")  # 044-203-6364, 1566-0562
 _LATIN = re.compile(r"[A-Za-z]")
@@ -200,7 +202,9 @@ class Composer:
                 else:
                     needs.append(_HAS_NUMBER)
             needs = needs or [_HAS_NUMBER]
-        needs += [_HAS_DATE] * ("date" in intents) + [_HAS_PLACE] * ("place" in intents)
+        # "언제까지", "마감": the end of a period, not its start
+        date_need = _UNTIL_DATE if _ASKS_UNTIL.search(question) else _HAS_DATE
+        needs += [date_need] * ("date" in intents) + [_HAS_PLACE] * ("place" in intents)
         years = tuple(dict.fromkeys(y or f"20{yy}" for y, yy in _YEAR.findall(question)))
         return Query(question, repaired, tuple(toks), weights, concepts, focus, tuple(needs), years, anchor,
                      subject_of(source), self._names_in(question), ordinals(question), intents, english)
