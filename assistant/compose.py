@@ -8,7 +8,7 @@ the most relevant desk to ask) when no unit covers the question well enough.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from assistant.answer import Answer, Citation
 from assistant.dates import annotate
@@ -88,6 +88,7 @@ _HANGUL_ONLY = re.compile(r"^[가-힣]+$")
 _ANNOUNCES = re.compile(r"다음과\s*같|아래와\s*같|[:：]\s*$")
 _FIELD = re.compile(r"^\s*[◦○ㅇ•·\-–*]?\s*\([^)]{1,12}\)")  # "◦ (일시/장소) …", "- (대상) …": a field of a block
 _BREAKDOWN = re.compile(r"[가-힣]{2,}별(?=\s|\(|$)")  # 학년별, 학교급별, 분야별: a breakdown, not a total
+_GARBLED = re.compile(r"[\u0a80-\u0aff\u0a00-\u0a7f\ue000-\uf8ff]")  # PDF glyphs mapped to stray scripts
 _ATTACHMENT = re.compile(r"^[【\[]?\s*(?:붙임|별첨|참고)\s*\d*\s*[】\]]?")  # "【별첨】 … 기본계획": a list of attachments
 _TOC = re.compile(r"[·…\.]{5,}|-\s?\d+\s?-$|^[<\[]\s*(?:그림|표)\s*\d")
 
@@ -100,6 +101,9 @@ DEFINES_BONUS = 0.15  # an open question prefers a sentence whose subject is the
 SCOPE_MARGIN = 0.05  # an out-of-scope passage covering the question this much better than the best stops it
 BREAKDOWN_PENALTY = 0.05  # a breakdown line ranks below the total when the question asks for no breakdown
 TOPIC_SLACK = 0.1  # a unit's document may cover this much less of the question than the best document
+MAX_CORROBORATIONS = 2  # other passages of the same document cited for a quote's figures
+CORROBORATION_KEY = 7  # figures this long in all ("1,000명" + "400명") are specific enough to match on
+RARE_IDF = 5.0  # a word this rare names the same thing wherever it occurs (아이코어이앤씨)
 SECTION_MIN = 0.75  # share of the question a section heading must cover to answer with that section
 SECTION_SENTENCES = 3
 
@@ -153,6 +157,10 @@ class Composer:
         self._desk_tokens = [
             (d, frozenset(tokens(f"{d.section} {d.unit} {d.passage}")), frozenset(tokens(d.title))) for d in facts.desks
         ]
+        self._by_source: dict[str, list[StoredChunk]] = {}
+        for it in retriever.items:
+            if it.chunk.kind != "contact":
+                self._by_source.setdefault(it.chunk.source, []).append(it)
         self._by_len: dict[int, list[str]] = {}
         for tok in retriever.idf:
             if len(tok) >= 3 and _HANGUL_ONLY.match(tok):
@@ -636,6 +644,7 @@ class Composer:
     def _render(self, q: Query, chosen: list[_Unit]) -> Answer:
         cites: list[Citation] = []
         parts: list[str] = []
+        extras = 0
         for u in chosen:
             item = u.hit.item
             existing = next((c for c in cites if c.source == item.chunk.source and c.text == u.passage), None)
@@ -643,9 +652,48 @@ class Composer:
                 existing = Citation(len(cites) + 1, item.chunk.source, item.title, item.date, u.page,
                                     u.passage, u.text)
                 cites.append(existing)
+            marks = f"[{existing.n}]"
+            also = self._corroborate(q, u, cites) if extras < MAX_CORROBORATIONS else None
+            if also is not None:
+                extras += 1
+                cites.append(replace(also, n=len(cites) + 1))
+                marks += f"[{len(cites)}]"
             text = u.text.replace("\t", " · ") if u.kind == "row" else u.text
-            parts.append(f"{annotate(text, item.date)} [{existing.n}]")
+            parts.append(f"{annotate(text, item.date)} {marks}")
         return Answer(q.question, "\n".join(parts), True, tuple(cites))
+
+    def _corroborate(self, q: Query, u: _Unit, cites: list[Citation]) -> Citation | None:
+        """Another passage of the same document making the same statement (a summary bullet and
+        the body paragraph behind it): one line of it has the quote's figures, or its rare names,
+        and covers the question. Cited too, so a reader sees the statement in full."""
+        keys = sorted({plain(m.group(0)) for m in _HAS_NUMBER.finditer(u.text)}, key=len, reverse=True)[:2]
+        if keys and sum(map(len, keys)) < CORROBORATION_KEY:
+            return None  # "18명" alone is in too many lines to mean the same statement
+        if not keys:  # no figures: the quote's rare Hangul names (서울반도체)
+            rare = {t for t in tokens(u.text, joined=False)
+                    if len(t) > 3 and _HANGUL_ONLY.match(t) and self.retriever.idf_of(t) >= RARE_IDF}
+            keys = sorted(rare, key=self.retriever.idf_of, reverse=True)[:2]
+        if not keys:
+            return None
+        total = sum(q.concepts.values()) or 1.0
+        own = plain(u.text)
+        best: tuple[float, Citation] | None = None
+        for other in self._by_source.get(u.hit.item.chunk.source, ()):
+            chunk = other.chunk
+            if any(c.text == chunk.text for c in cites):
+                continue
+            context = set(tokens(f"{other.title} {chunk.section}"))
+            for line, page in zip(chunk.lines, chunk.pages):
+                flat = plain(line)
+                if not all(k in flat for k in keys) or _caption(line) or flat in own or own in flat or _GARBLED.search(line):
+                    continue
+                toks = set(tokens(line))
+                cover = sum(w if t in toks or t in flat else 0.6 * w if t in context else 0.0
+                            for t, w in q.concepts.items()) / total
+                if cover >= ANSWER_MIN - 0.1 and (best is None or cover > best[0]):
+                    quote = next((x for x in sentences(line) if all(k in plain(x) for k in keys)), line)
+                    best = (cover, Citation(0, chunk.source, other.title, other.date, page, chunk.text, quote))
+        return best[1] if best else None
 
     def _refusal(self, q: Query, hits: list[Hit]) -> Answer:
         msg = "제공된 문서에서 이 질문에 대한 답을 찾지 못했습니다."

@@ -144,5 +144,17 @@ def test_open_question_prefers_the_sentence_about_its_subject(engine: Any) -> No
     assert all(not line.startswith("<") for line in answer.answer.splitlines())  # no captions
 
 
+def test_a_summary_bullet_is_also_cited_with_the_body_line_stating_it(engine: Any) -> None:
+    answer = engine.ask("올해 디지털튜터 양성센터를 통해 신규자와 전·현직자를 각각 몇 명 이상 양성하나요?")
+    assert answer.answerable and "1,000명" in answer.answer and "400명" in answer.answer
+    first = answer.answer.splitlines()[0]
+    marks = [int(n) for n in re.findall(r"\[(\d+)\]", first)]
+    assert len(marks) == 2  # the quote, and the other passage of the document saying the same
+    for n in marks:
+        cite = answer.citations[n - 1]
+        assert cite.source == "corpus/moe_2026-05-28_106305.hwpx"
+        assert "1,000명" in cite.quote and "400명" in cite.quote and supports(cite.text, cite.quote)
+
+
 def test_empty_question(engine: Any) -> None:
     assert engine.ask("   ").answerable is False
