@@ -89,6 +89,9 @@ _ANNOUNCES = re.compile(r"다음과\s*같|아래와\s*같|[:：]\s*$")
 _FIELD = re.compile(r"^\s*[◦○ㅇ•·\-–*]?\s*\([^)]{1,12}\)")  # "◦ (일시/장소) …", "- (대상) …": a field of a block
 _BREAKDOWN = re.compile(r"[가-힣]{2,}별(?=\s|\(|$)")  # 학년별, 학교급별, 분야별: a breakdown, not a total
 _GARBLED = re.compile(r"[\u0a80-\u0aff\u0a00-\u0a7f\ue000-\uf8ff]")  # PDF glyphs mapped to stray scripts
+_MONEY = re.compile(r"\d[\d,.]*\s?(?:만|천|백|억|조)?\s?원")
+_PERCENT = re.compile(r"\d[\d,.]*\s?%")
+_SUFFIX_UNITS = {"금": _MONEY, "비": _MONEY, "료": _MONEY, "액": _MONEY, "률": _PERCENT, "율": _PERCENT}
 _ATTACHMENT = re.compile(r"^[【\[]?\s*(?:붙임|별첨|참고)\s*\d*\s*[】\]]?")  # "【별첨】 … 기본계획": a list of attachments
 _TOC = re.compile(r"[·…\.]{5,}|-\s?\d+\s?-$|^[<\[]\s*(?:그림|표)\s*\d")
 
@@ -361,6 +364,8 @@ class Composer:
         for seq, u in enumerate(units):
             u.seq = seq
             covered = 0.0
+            if _FIELD.match(u.text):  # "◦ (장소) 한국장학재단 …" means what its block is about
+                u.context = u.context | set(u.hit.item.tokens)
             doc = self.retriever.doc_tokens.get(u.hit.item.chunk.source, set())
             folded = plain(u.text)
             for t, w in q.concepts.items():
@@ -398,6 +403,10 @@ class Composer:
                     return True
         focus = q.focus[:-1] if q.focus.endswith("수") and len(q.focus) > 1 else q.focus  # 건수: 8.6만 건
         if focus in u.line_toks or focus in plain(u.line) or (u.kind == "row" and focus in u.context):
+            return True
+        # "지원금" is "지원" with an amount of money (5억 원을 추가로 지원), "참여율" "참여" with a percentage
+        stem, suffix = focus[:-1], focus[-1:]
+        if len(stem) > 1 and stem in plain(u.line) and suffix in _SUFFIX_UNITS and _SUFFIX_UNITS[suffix].search(u.text):
             return True
         # a line under a heading that names it: "□ 개소식 개요" / "◦ (일시/장소) …"; a field line
         # "◦ (일시/장소) …" belongs to the block it sits in
