@@ -16,7 +16,7 @@ from assistant.facts import Desk, FactBook, Person
 from assistant.glossary import korean_terms
 from assistant.retrieval import PAREN, Hit, Retriever
 from assistant.store import StoredChunk
-from assistant.text import focus_noun, fold, plain, sentences, subject_of, tokens, topic_nouns, verb_roots
+from assistant.text import focus_noun, fold, plain, respace, sentences, subject_of, tokens, topic_nouns, verb_roots
 from ingest.chunker import is_heading
 from ingest.patterns import ROLES
 
@@ -81,6 +81,10 @@ _ROLE_RX = re.compile(rf"(?:{ROLES})(?!\S*[을를])")
 _ROUTING = re.compile(r"어디로|어디에\s*(?:문의|연락)|문의처|문의는|문의하|연락하|who (?:should|do) i (?:ask|contact)", re.I)
 _UNLISTED = re.compile(r"이메일|e-?mail|메일\s*주소|팩스|fax", re.I)  # contact details no 담당 부서 table gives
 _RELEASE = re.compile(r"발표|배포|공개|보도|발간|나왔|나온|released|published", re.I)
+# Words citizens type that the documents never use (민원 questions): 고딩 -> 고등학생, 쌤 -> 교원.
+_SLANG = {"고딩": "고등학생", "중딩": "중학생", "초딩": "초등학생", "대딩": "대학생", "쌤": "교원", "선생님": "교원"}
+_SLANG_RX = re.compile("|".join(_SLANG))
+_UNSPACED = re.compile(r"[가-힣A-Za-z]{9,}")
 _HANGUL_RUN = re.compile(r"[가-힣]{3,}")
 _HANGUL_ONLY = re.compile(r"^[가-힣]+$")
 # Table-of-contents lines, page footers and figure captions answer nothing.
@@ -173,7 +177,10 @@ class Composer:
         """Tokens (typos repaired against the index vocabulary), their IDF weights and intents."""
         letters = _LATIN.findall(question)
         english = len(letters) > 2 * len(_HANGUL.findall(question))
-        repaired = self.repair(question)
+        # typed without spaces ("교육공공데이터AI활용대회 작품제출마감이언제까지임?"): Kiwi puts them back
+        spaced = respace(question) if _UNSPACED.search(question) else question
+        spaced = _SLANG_RX.sub(lambda m: _SLANG[m.group(0)], spaced)
+        repaired = self.repair(spaced)
         source, extra = repaired, []
         if english:
             # Match the Korean words of the glossary and acronyms (GPU, AI, TF); English function
@@ -238,10 +245,12 @@ class Composer:
         for word in set(_HANGUL_RUN.findall(question)):
             if all(t in self.retriever.idf for t in tokens(word, joined=False)):
                 continue  # every morpheme is known: 발표일 is 발표+일, not a typo of 발표회
-            for cut in range(len(word), 2, -1):  # try the word, then without 1-2 trailing particles
-                stem = word[:cut]
-                if stem in self.retriever.idf or stem in self.retriever.corpus_text or len(word) - cut > 2:
-                    break  # a word the documents use (참여율) is not a typo, however Kiwi cuts it
+            stems = [word[:cut] for cut in range(len(word), max(1, len(word) - 3), -1)]  # without 0-2 particles
+            if any(st in self.retriever.idf or (len(st) > 2 and st in self.retriever.corpus_text) for st in stems):
+                continue  # a word the documents use (참여율, 마감+이) is not a typo, however Kiwi cuts it
+            for stem in stems:
+                if len(stem) < 3:
+                    break
                 fix = next((c for c in vocab.get(len(stem), ()) if _one_off(c, stem)), None)
                 if fix:
                     out = out.replace(stem, fix)

@@ -41,6 +41,12 @@ def fold(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
+def respace(text: str) -> str:
+    """Kiwi's word spacing for text typed without spaces ("사교육비참여율작년에" -> "사교육비 참여율 작년에")."""
+    with _lock:
+        return str(kiwi().space(text))
+
+
 def plain(text: str) -> str:
     """fold, and without middle dots: "국내·외" meets "국내외", "AI·디지털" meets "AI디지털" (for matching
     a question against passages; the eval scorers keep fold)."""
@@ -83,7 +89,8 @@ _NOT_FOCUS = frozenset({"무엇", "뭐", "어디", "누구", "얼마", "언제",
                         "정의", "의미", "뜻", "기간", "시기", "일정", "날짜", "일시", "장소", "금액", "액수", "인원",
                         "연간", "수준", "현황", "핵심", "정도", "방향", "동안", "전체", "이상", "이하", "최대", "최소",
                         "대비", "각각", "모두", "작년", "전년", "전년도", "지난해", "올해", "금년", "내년", "현재",
-                        "이번", "지금", "기준", "도시", "나라", "시점", "퍼센트", "프로", "퍼센트포인트", "포인트"})
+                        "이번", "지금", "기준", "도시", "나라", "시점", "마감", "마감일", "시작일", "종료일", "개최일",
+                        "발표일", "퍼센트", "프로", "퍼센트포인트", "포인트"})
 
 
 _SUFFIXES = frozenset({"률", "율", "생", "자", "료", "비", "금", "액", "량", "권"})
