@@ -510,7 +510,7 @@ class Composer:
                 continue  # "붙임2 … 현황", "< … >": labels, not content
             for sent in sentences(line):
                 if len(picked) < SECTION_SENTENCES and not _TOC.search(sent):
-                    picked.append((sent, line, page))
+                    picked.append((sent, chunk.text, page))
         if not picked:
             return None
         return _quoted(q, hit.item, picked, f"「{hit.item.title}」({hit.item.date})의 '{chunk.section}' 부분입니다:")
@@ -537,7 +537,7 @@ class Composer:
                     continue
                 for sent in sentences(line)[:2]:
                     if len(picked) < SECTION_SENTENCES - 1:
-                        picked.append((sent, line, page))
+                        picked.append((sent, other.chunk.text, page))
             if len(picked) >= SECTION_SENTENCES - 1:
                 break
         if not picked:
@@ -731,13 +731,14 @@ class Composer:
 
 
 def _quoted(q: Query, item: StoredChunk, picked: list[tuple[str, str, int | None]], intro: str) -> Answer:
-    """An answer quoting sentences of one document; sentences of one paragraph share a citation."""
+    """An answer quoting sentences of one document; sentences of one passage share a citation,
+    which shows the whole passage (picked: sentence, passage, page)."""
     cites: list[Citation] = []
     parts: list[str] = []
-    for sent, line, page in picked:
-        cite = next((c for c in cites if c.text == line), None)
+    for sent, passage, page in picked:
+        cite = next((c for c in cites if c.text == passage), None)
         if cite is None:
-            cite = Citation(len(cites) + 1, item.chunk.source, item.title, item.date, page, line, sent)
+            cite = Citation(len(cites) + 1, item.chunk.source, item.title, item.date, page, passage, sent)
             cites.append(cite)
         parts.append(f"{annotate(sent, item.date)} [{cite.n}]")
     return Answer(q.question, intro + "\n" + "\n".join(parts), True, tuple(cites))
