@@ -107,6 +107,7 @@ LIST_ITEMS = 4  # lines taken after a sentence that announces a list
 DEFINES_BONUS = 0.15  # an open question prefers a sentence whose subject is the question's
 SCOPE_MARGIN = 0.05  # an out-of-scope passage covering the question this much better than the best stops it
 BREAKDOWN_PENALTY = 0.05  # a breakdown line ranks below the total when the question asks for no breakdown
+MINISTRY_BONUS = 0.3  # a desk of the ministry the question names
 TOPIC_SLACK = 0.1  # a unit's document may cover this much less of the question than the best document
 MAX_CORROBORATIONS = 2  # other passages of the same document cited for a quote's figures
 CORROBORATION_KEY = 7  # figures this long in all ("1,000명" + "400명") are specific enough to match on
@@ -618,6 +619,8 @@ class Composer:
                         for t, w in weights.items()) / total
             doc_r = doc_rank.get(desk.source)
             prior = 0.25 / (1 + doc_r) if doc_r is not None else 0.0
+            if desk.office and _ministry_named(desk.office, q.question):
+                prior += MINISTRY_BONUS  # "공동 보도자료에서 교육부 담당 부서는?": that ministry's desk
             scored.append((cover + prior, desk.date, desk))
         scored.sort(key=lambda x: (round(x[0], 3), x[1]), reverse=True)
         best_score, _, best = scored[0]
@@ -772,6 +775,19 @@ def _defines(subject: str, text: str) -> bool:
     """The sentence opens with the subject and a topic particle: "인공지능(AI) 사이버안전센터는 …"."""
     head = re.sub(r"[「」｢｣『』‘’“”'\"]", "", plain(text))[:40]  # "｢재직자 … 집중과정｣은"
     return any(f"{subject}{p}" in head for p in ("은", "는", "이란", "란", "이다", "이며"))
+
+
+# Short names of ministries, as questions write them.
+_MINISTRY_ALIASES = {"과학기술정보통신부": ("과기정통부", "과기부", "msit"), "교육부": ("moe",), "행정안전부": ("행안부",),
+                     "성평등가족부": ("성평등부", "여가부"), "방송미디어통신위원회": ("방미통위",)}
+
+
+def _ministry_named(office: str, question: str) -> bool:
+    """The desk's ministry (its office, when that is a ministry) is named in the question."""
+    if not office.endswith(("부", "위원회", "처", "청")):
+        return False
+    q = plain(question)
+    return plain(office) in q or any(alias in q for alias in _MINISTRY_ALIASES.get(office, ()))
 
 
 def _caption(line: str) -> bool:
