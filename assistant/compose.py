@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from assistant.answer import Answer, Citation
 from assistant.dates import annotate
 from assistant.facts import Desk, FactBook, Person
-from assistant.glossary import korean_terms
+from assistant.glossary import korean_terms, synonym_groups
 from assistant.retrieval import PAREN, Hit, Retriever
 from assistant.store import StoredChunk
 from assistant.text import focus_noun, fold, plain, respace, sentences, subject_of, tokens, topic_nouns, verb_roots
@@ -95,6 +95,7 @@ _BREAKDOWN = re.compile(r"[가-힣]{2,}별(?=\s|\(|$)")  # 학년별, 학교급�
 _GARBLED = re.compile(r"[\u0a80-\u0aff\u0a00-\u0a7f\ue000-\uf8ff]")  # PDF glyphs mapped to stray scripts
 _MONEY = re.compile(r"\d[\d,.]*\s?(?:만|천|백|억|조)?\s?원")
 _PERCENT = re.compile(r"\d[\d,.]*\s?%")
+_MONEY_WORDS = re.compile(r"예산|비용|금액|지급|대출|상금|빌리|빌릴|투자|재정|지원금|등록금|참가비|수수료|수당|한도")
 _SUFFIX_UNITS = {"금": _MONEY, "비": _MONEY, "료": _MONEY, "액": _MONEY, "률": _PERCENT, "율": _PERCENT}
 _ATTACHMENT = re.compile(r"^[【\[]?\s*(?:붙임|별첨|참고)\s*\d*\s*[】\]]?")  # "【별첨】 … 기본계획": a list of attachments
 _TOC = re.compile(r"[·…\.]{5,}|-\s?\d+\s?-$|^[<\[]\s*(?:그림|표)\s*\d")
@@ -107,6 +108,8 @@ LIST_ITEMS = 4  # lines taken after a sentence that announces a list
 DEFINES_BONUS = 0.15  # an open question prefers a sentence whose subject is the question's
 SCOPE_MARGIN = 0.05  # an out-of-scope passage covering the question this much better than the best stops it
 BREAKDOWN_PENALTY = 0.05  # a breakdown line ranks below the total when the question asks for no breakdown
+ALL_NEEDS_BONUS = 0.1  # a unit with everything a several-part question asks
+EACH_BONUS = 0.1  # "각각 몇": a unit giving a number beside two of the question's words
 MINISTRY_BONUS = 0.3  # a desk of the ministry the question names
 TOPIC_SLACK = 0.1  # a unit's document may cover this much less of the question than the best document
 MAX_CORROBORATIONS = 2  # other passages of the same document cited for a quote's figures
@@ -148,6 +151,7 @@ class Query:
     needs: tuple[re.Pattern[str], ...]  # one pattern per thing asked: "몇 편 … 얼마" -> 편-count, amount
     years: tuple[str, ...]  # years the question names ("2027년" -> "2027"): the answer's scope
     anchor: str  # the rarest known noun besides the focus: what the question is about
+    alternatives: dict[str, tuple[str, ...]]  # a concept's other spellings (English glossary terms)
     subject: str  # the noun phrase before the question's 은/는 ("사이버안전센터는 …?"), folded
     names: tuple[frozenset[str], ...]  # quoted names of the corpus the question uses, each with its spellings
     ordinals: frozenset[tuple[str, int]]  # ("번째", 2) for "두 번째 회의", ("회", 8) for "제8회"
@@ -203,6 +207,13 @@ class Composer:
         known = self.retriever.idf
         concepts = {t: w for t, w in weights.items()
                     if t in single and (t in known or t == focus or (len(t) > 1 and t in self.retriever.corpus_text))}
+        # An English term with several Korean words counts once: the first stands for the others.
+        alternatives: dict[str, tuple[str, ...]] = {}
+        for group in synonym_groups(question) if english else []:
+            words = [w.lower() for w in group if w.lower() in concepts]
+            if len(words) > 1:
+                alternatives[words[0]] = tuple(words[1:])
+                concepts[words[0]] = max(concepts.pop(w) if w != words[0] else concepts[w] for w in words)
         # The anchor: the rarest noun the index knows, besides what is asked about: what the
         # question is about ("디지털새싹 … 만족도는" -> 새싹). A passage that lacks it is about something else.
         named = topic_nouns(source)
@@ -218,6 +229,8 @@ class Composer:
                 if counter and counter != "개":  # "몇 개 학급" is answered by "3,000여 학급": any number
                     unit = _COUNTER_ALTS.get(counter, re.escape(counter))
                     needs.append(re.compile(rf"\d[\d,.]*\s?(?:만|천|백)?\s?(?:여\s?)?(?:{unit})"))
+                elif m.group(0) == "얼마" and not question[m.end():].startswith("나") and _MONEY_WORDS.search(question):
+                    needs.append(_MONEY)  # "얼마의 재정 지원", "얼마까지 빌릴": an amount of money
                 else:
                     needs.append(_HAS_NUMBER)
             needs = needs or [_HAS_NUMBER]
@@ -225,7 +238,7 @@ class Composer:
         date_need = _UNTIL_DATE if _ASKS_UNTIL.search(question) else _HAS_DATE
         needs += [date_need] * ("date" in intents) + [_HAS_PLACE] * ("place" in intents)
         years = tuple(dict.fromkeys(y or f"20{yy}" for y, yy in _YEAR.findall(question)))
-        return Query(question, repaired, tuple(toks), weights, concepts, focus, tuple(needs), years, anchor,
+        return Query(question, repaired, tuple(toks), weights, concepts, focus, tuple(needs), years, anchor, alternatives,
                      subject_of(source), self._names_in(question), ordinals(question), intents, english)
 
     def _names_in(self, question: str) -> tuple[frozenset[str], ...]:
@@ -371,6 +384,7 @@ class Composer:
                     units.append(_Unit(rank, hit, line, line, page, "row", row_toks, ctx, row_toks, line))
         total = sum(q.concepts.values()) or 1.0
         breakdown_free = not _BREAKDOWN.search(q.question)
+        each = "각각" in q.question and bool(q.needs)
         for seq, u in enumerate(units):
             u.seq = seq
             covered = 0.0
@@ -379,18 +393,24 @@ class Composer:
             doc = self.retriever.doc_tokens.get(u.hit.item.chunk.source, set())
             folded = plain(u.text)
             for t, w in q.concepts.items():
+                spellings = (t, *q.alternatives.get(t, ()))
                 # Containment too: Kiwi may cut "코어인재" as one noun in a passage, two in a question.
-                if t in u.toks or (len(t) > 1 and t in folded) or (_YEAR_TOKEN.match(t) and f"'{t[2:]}" in folded):
+                if any(a in u.toks or (len(a) > 1 and a in folded) for a in spellings) or (
+                        _YEAR_TOKEN.match(t) and f"'{t[2:]}" in folded):
                     covered += w
-                elif t in u.context:
+                elif any(a in u.context for a in spellings):
                     covered += 0.6 * w
-                elif t in doc:
+                elif any(a in doc for a in spellings):
                     covered += 0.3 * w
             u.coverage = covered / total
             u.met = frozenset(i for i, rx in enumerate(q.needs) if rx.search(u.text))
             u.defines = bool(q.subject) and not q.needs and _defines(q.subject, u.text)
             u.score = u.coverage + 0.1 / (1 + u.rank) + (0.1 * len(u.met) / len(q.needs) if q.needs else 0.0)
             u.score += DEFINES_BONUS * u.defines
+            if len(q.needs) > 1 and len(u.met) == len(q.needs):
+                u.score += ALL_NEEDS_BONUS  # "몇 년 동안 얼마": one sentence with both beats two halves
+            if each and sum(1 for t in q.concepts if re.search(re.escape(t) + r"[\s(]{0,2}\d", plain(u.text))) >= 2:
+                u.score += EACH_BONUS  # "바이오와 로봇은 각각 몇 개": "바이오(2개), 로봇(3개)"
             if breakdown_free and _BREAKDOWN.search(u.text):
                 u.score -= BREAKDOWN_PENALTY  # "학년별 …" answers "by grade", not the total asked for
             title_only = plain(u.text) in plain(u.hit.item.title) and not (_HAS_NUMBER.search(u.text) or _HAS_DATE.search(u.text))

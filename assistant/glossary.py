@@ -67,3 +67,10 @@ _RX = re.compile(r"\b(" + "|".join(re.escape(k) for k in _KEYS) + r")\b", re.I)
 def korean_terms(question: str) -> str:
     """The Korean words for the English terms of a question, longest phrases first."""
     return " ".join(dict.fromkeys(GLOSSARY[m.group(1).lower()] for m in _RX.finditer(question)))
+
+
+def synonym_groups(question: str) -> list[list[str]]:
+    """The Korean alternatives of each English term with several ("website" -> 누리집, 홈페이지):
+    a passage using any one of them has the term."""
+    return [GLOSSARY[m.group(1).lower()].split() for m in _RX.finditer(question)
+            if len(GLOSSARY[m.group(1).lower()].split()) > 1]
