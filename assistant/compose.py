@@ -45,7 +45,7 @@ _INTENTS = {
 _DATE_WORDS = re.compile(r"언제|날짜|일시|기간|몇\s*월|며칠|연도|시점|기한|일정|발표일|개최일|시행일|마감|when|date", re.I)
 # A quantity: a number with a counter or unit (37개교, 1만 명, 27조 5천억원, 95%), not a date or time.
 _HAS_NUMBER = re.compile(
-    r"\d[\d,.]*\s?(?:만|천|백|억|조)?\s?(?:여\s?)?(?:명|개|곳|교|%|원|장|건|회|배|가지|학급|종|대|팀|과목|시간|주|위|호|석|㎡|km|점|권|세|살|편|차시|개월|년간)"
+    r"\d[\d,.]*\s?(?:[만천백억조]\s?){0,3}(?:여\s?)?(?:명|개|곳|교|%|원|장|건|회|배|가지|학급|종|대|팀|과목|시간|주|위|호|석|㎡|km|점|권|세|살|편|차시|개월|년간)"
 )
 # "몇 개교", "몇 곳": the counter a question asks with, and the counters a passage may answer with.
 _ASKED_NUMBER = re.compile(r"몇\s*(개교|개소|개월|차시|개|명|곳|건|편|팀|종|회|차례|번|살|세|배|시간|퍼센트|프로|점|%)?|얼마")
@@ -93,9 +93,11 @@ _ANNOUNCES = re.compile(r"다음과\s*같|아래와\s*같|[:：]\s*$")
 _FIELD = re.compile(r"^\s*[◦○ㅇ•·\-–*]?\s*\([^)]{1,12}\)")  # "◦ (일시/장소) …", "- (대상) …": a field of a block
 _BREAKDOWN = re.compile(r"[가-힣]{2,}별(?=\s|\(|$)")  # 학년별, 학교급별, 분야별: a breakdown, not a total
 _GARBLED = re.compile(r"[\u0a80-\u0aff\u0a00-\u0a7f\ue000-\uf8ff]")  # PDF glyphs mapped to stray scripts
-_MONEY = re.compile(r"\d[\d,.]*\s?(?:만|천|백|억|조)?\s?원")
+_MONEY = re.compile(r"\d[\d,.]*\s?(?:[만천백억조]\s?){0,3}원")
 _PERCENT = re.compile(r"\d[\d,.]*\s?%")
 _MONEY_WORDS = re.compile(r"예산|비용|금액|지급|대출|상금|빌리|빌릴|투자|재정|지원금|등록금|참가비|수수료|수당|한도")
+_COUNT_WORDS = re.compile(r"인원|명|수는|수가|수를|수와|비율|율|률|규모|점수|건수|개수|퍼센트|%|몇")
+_FOCUS_ALIASES = {"학교": ("교당", "개교"), "대학": ("개교", "교당"), "학생": ("1인당",), "교사": ("교원",), "교원": ("교사",)}
 _SUFFIX_UNITS = {"금": _MONEY, "비": _MONEY, "료": _MONEY, "액": _MONEY, "률": _PERCENT, "율": _PERCENT}
 _ATTACHMENT = re.compile(r"^[【\[]?\s*(?:붙임|별첨|참고)\s*\d*\s*[】\]]?")  # "【별첨】 … 기본계획": a list of attachments
 _TOC = re.compile(r"[·…\.]{5,}|-\s?\d+\s?-$|^[<\[]\s*(?:그림|표)\s*\d")
@@ -229,7 +231,8 @@ class Composer:
                 if counter and counter != "개":  # "몇 개 학급" is answered by "3,000여 학급": any number
                     unit = _COUNTER_ALTS.get(counter, re.escape(counter))
                     needs.append(re.compile(rf"\d[\d,.]*\s?(?:만|천|백)?\s?(?:여\s?)?(?:{unit})"))
-                elif m.group(0) == "얼마" and not question[m.end():].startswith("나") and _MONEY_WORDS.search(question):
+                elif m.group(0) == "얼마" and not question[m.end():].startswith("나") and (
+                        _MONEY_WORDS.search(question) or not _COUNT_WORDS.search(question)):
                     needs.append(_MONEY)  # "얼마의 재정 지원", "얼마까지 빌릴": an amount of money
                 else:
                     needs.append(_HAS_NUMBER)
@@ -432,8 +435,11 @@ class Composer:
                 if any(set(m.group(0)) & set(q.focus) - set("0123456789,. ") for m in rx.finditer(u.text)):
                     return True
         focus = q.focus[:-1] if q.focus.endswith("수") and len(q.focus) > 1 else q.focus  # 건수: 8.6만 건
-        if focus in u.line_toks or focus in plain(u.line) or (u.kind == "row" and focus in u.context):
+        line = plain(u.line)
+        if focus in u.line_toks or focus in line or (u.kind == "row" and focus in u.context):
             return True
+        if any(alias in line for alias in _FOCUS_ALIASES.get(focus, ())):
+            return True  # "학교당" is written "교당", "학교 수" "20개교"
         # "지원금" is "지원" with an amount of money (5억 원을 추가로 지원), "참여율" "참여" with a percentage
         stem, suffix = focus[:-1], focus[-1:]
         if len(stem) > 1 and stem in plain(u.line) and suffix in _SUFFIX_UNITS and _SUFFIX_UNITS[suffix].search(u.text):
