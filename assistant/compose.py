@@ -82,7 +82,8 @@ _ROUTING = re.compile(r"어디로|어디에\s*(?:문의|연락)|문의처|문의
 _UNLISTED = re.compile(r"이메일|e-?mail|메일\s*주소|팩스|fax", re.I)  # contact details no 담당 부서 table gives
 _RELEASE = re.compile(r"발표|배포|공개|보도|발간|나왔|나온|released|published", re.I)
 # Words citizens type that the documents never use (민원 questions): 고딩 -> 고등학생, 쌤 -> 교원.
-_SLANG = {"고딩": "고등학생", "중딩": "중학생", "초딩": "초등학생", "대딩": "대학생", "쌤": "교원", "선생님": "교원"}
+_SLANG = {"고딩": "고등학생", "중딩": "중학생", "초딩": "초등학생", "대딩": "대학생", "쌤": "교원", "선생님": "교원",
+          "나이": "연령", "한달": "월", "한 달": "월"}
 _SLANG_RX = re.compile("|".join(_SLANG))
 _UNSPACED = re.compile(r"[가-힣A-Za-z]{9,}")
 _HANGUL_RUN = re.compile(r"[가-힣]{3,}")
@@ -154,7 +155,7 @@ class Query:
     years: tuple[str, ...]  # years the question names ("2027년" -> "2027"): the answer's scope
     anchor: str  # the rarest known noun besides the focus: what the question is about
     alternatives: dict[str, tuple[str, ...]]  # a concept's other spellings (English glossary terms)
-    subject: str  # the noun phrase before the question's 은/는 ("사이버안전센터는 …?"), folded
+    subject: tuple[str, ...]  # the noun phrases before the question's 은/는 ("사이버안전센터는 …?"), folded
     names: tuple[frozenset[str], ...]  # quoted names of the corpus the question uses, each with its spellings
     ordinals: frozenset[tuple[str, int]]  # ("번째", 2) for "두 번째 회의", ("회", 8) for "제8회"
     intents: frozenset[str]
@@ -407,7 +408,7 @@ class Composer:
                     covered += 0.3 * w
             u.coverage = covered / total
             u.met = frozenset(i for i, rx in enumerate(q.needs) if rx.search(u.text))
-            u.defines = bool(q.subject) and not q.needs and _defines(q.subject, u.text)
+            u.defines = not q.needs and any(_defines(subject, u.text) for subject in q.subject)
             u.score = u.coverage + 0.1 / (1 + u.rank) + (0.1 * len(u.met) / len(q.needs) if q.needs else 0.0)
             u.score += DEFINES_BONUS * u.defines
             if len(q.needs) > 1 and len(u.met) == len(q.needs):

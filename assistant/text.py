@@ -115,20 +115,24 @@ def topic_nouns(question: str) -> set[str]:
             if t.tag in ("NNG", "NNP", "SL") and len(t.form) > 1 and t.form not in _NOT_FOCUS and t.form.lower() != "ai"}
 
 
-def subject_of(question: str) -> str:
-    """The noun run before a question's first topic particle, folded ("…사이버안전센터는 어떤 역할" ->
-    "사이버안전센터"); "" when there is none."""
+def subject_of(question: str) -> tuple[str, ...]:
+    """The noun runs before a question's first topic particle, folded, each conjunct on its own
+    ("…사이버안전센터는 어떤 역할" -> ("사이버안전센터",); "첨단인재형과 실전인재형은" -> both)."""
     with _lock:
         analysed = kiwi().tokenize(unicodedata.normalize("NFKC", question))
+    runs: list[str] = []
     run: list[str] = []
     for t in analysed:
-        if t.tag in _NOUNS or t.tag == "SN":
+        if t.tag in _NOUNS or t.tag == "SN" or (t.tag == "XSN" and run):  # 인재+형
             run.append(t.form)
-        elif t.tag == "JX" and t.form in ("은", "는") and run:
-            return plain("".join(run[-3:]))
-        elif t.tag not in ("SSO", "SSC", "SW", "SP"):
+        elif t.tag == "JC" and run:  # 와/과: another subject follows
+            runs.append(plain("".join(run[-3:])))
             run = []
-    return ""
+        elif t.tag == "JX" and t.form in ("은", "는") and run:
+            return (*runs, plain("".join(run[-3:])))
+        elif t.tag not in ("SSO", "SSC", "SW", "SP"):
+            run, runs = [], []
+    return ()
 
 
 def focus_noun(question: str) -> str:
