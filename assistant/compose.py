@@ -116,6 +116,7 @@ EACH_BONUS = 0.1  # "각각 몇": a unit giving a number beside two of the quest
 MINISTRY_BONUS = 0.3  # a desk of the ministry the question names
 TOPIC_SLACK = 0.1  # a unit's document may cover this much less of the question than the best document
 MAX_CORROBORATIONS = 2  # other passages of the same document cited for a quote's figures
+FIGURE_WINDOW = 16  # characters before a figure searched for the question's words
 CORROBORATION_KEY = 7  # figures this long in all ("1,000명" + "400명") are specific enough to match on
 RARE_IDF = 5.0  # a word this rare names the same thing wherever it occurs (아이코어이앤씨)
 SECTION_MIN = 0.75  # share of the question a section heading must cover to answer with that section
@@ -710,11 +711,28 @@ class Composer:
             parts.append(f"{annotate(text, item.date)} {marks}")
         return Answer(q.question, "\n".join(parts), True, tuple(cites))
 
+    @staticmethod
+    def _asked_figures(q: Query, text: str) -> list[str]:
+        """The figures of a quote that answer the question: those with the question's words just
+        before them ("2029년까지 누적 1만 명", not "총 11종"), and a year said with them; folded."""
+        found: list[tuple[int, str, str]] = []
+        for m in _HAS_NUMBER.finditer(text):
+            before = plain(text[max(0, m.start() - FIGURE_WINDOW) : m.start()])
+            near = sum(1 for t in q.concepts if len(t) > 1 and t in before)
+            found.append((near, plain(m.group(0)), before))
+        if not found:
+            return []
+        asked = [(fig, before) for n, fig, before in found if n > 0] or [(fig, before) for _, fig, before in found]
+        keys = sorted({fig for fig, _ in asked}, key=len, reverse=True)[:2]
+        if len(keys) == 1:  # a year said just before the figure belongs to the statement
+            keys += re.findall(r"20\d\d년", asked[0][1])[:1]
+        return keys
+
     def _corroborate(self, q: Query, u: _Unit, cites: list[Citation]) -> Citation | None:
         """Another passage of the same document making the same statement (a summary bullet and
         the body paragraph behind it): one line of it has the quote's figures, or its rare names,
         and covers the question. Cited too, so a reader sees the statement in full."""
-        keys = sorted({plain(m.group(0)) for m in _HAS_NUMBER.finditer(u.text)}, key=len, reverse=True)[:2]
+        keys = self._asked_figures(q, u.text)
         if keys and sum(map(len, keys)) < CORROBORATION_KEY:
             return None  # "18명" alone is in too many lines to mean the same statement
         if not keys:  # no figures: the quote's rare Hangul names (서울반도체)
