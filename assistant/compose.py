@@ -81,7 +81,7 @@ _ROLE_RX = re.compile(rf"(?:{ROLES})(?!\S*[을를])")
 _ROUTING = re.compile(r"어디로|어디에\s*(?:문의|연락)|문의처|문의는|문의하|연락하|who (?:should|do) i (?:ask|contact)", re.I)
 _UNLISTED = re.compile(r"이메일|e-?mail|메일\s*주소|팩스|fax", re.I)  # contact details no 담당 부서 table gives
 _RELEASE = re.compile(r"발표|배포|공개|보도|발간|나왔|나온|released|published", re.I)
-# Words citizens type that the documents never use (민원 questions): 고딩 -> 고등학생, 쌤 -> 교원.
+# Words citizens type that the documents do not use (민원 questions): 고딩 -> 고등학생, 쌤 -> 교원.
 _SLANG = {"고딩": "고등학생", "중딩": "중학생", "초딩": "초등학생", "대딩": "대학생", "쌤": "교원", "선생님": "교원",
           "나이": "연령", "한달": "월", "한 달": "월"}
 _SLANG_RX = re.compile("|".join(_SLANG))
@@ -462,7 +462,8 @@ class Composer:
         spelled = (text, plain(PAREN.sub(r"\1", raw)), plain(PAREN.sub(r"\2", raw)))
         if not all(any(form in t for form in forms for t in spelled) for forms in q.names):
             return False  # 「모두의 한국어」 asked about; this passage is about another programme
-        return not q.anchor or q.anchor in u.context or q.anchor in text
+        full = next((plain(f) for f, aliases in _MINISTRY_ALIASES.items() if q.anchor in aliases), None)
+        return not q.anchor or q.anchor in u.context or q.anchor in text or (full is not None and full in text)
 
     def _topic_cover(self, q: Query, hits: list[Hit]) -> dict[str, float]:
         """Share of the question's weighted words each retrieved document has anywhere."""
@@ -824,7 +825,8 @@ def _defines(subject: str, text: str) -> bool:
 
 # Short names of ministries, as questions write them.
 _MINISTRY_ALIASES = {"과학기술정보통신부": ("과기정통부", "과기부", "msit"), "교육부": ("moe",), "행정안전부": ("행안부",),
-                     "성평등가족부": ("성평등부", "여가부"), "방송미디어통신위원회": ("방미통위",)}
+                     "성평등가족부": ("성평등부", "여가부"), "방송미디어통신위원회": ("방미통위",),
+                     "고용노동부": ("고용부", "노동부"), "산업통상부": ("산업부",), "중소벤처기업부": ("중기부",)}
 
 
 def _ministry_named(office: str, question: str) -> bool:

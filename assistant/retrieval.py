@@ -124,6 +124,8 @@ def quoted_names(texts: Iterable[str]) -> dict[str, frozenset[str]]:
     names: dict[str, frozenset[str]] = {}
     for text in texts:
         for m in _QUOTED.finditer(text):
+            if "이하" in text[max(0, m.start() - 5) : m.start()]:
+                continue  # (이하 ‘과기정통부’): a short name being defined, not a name of a thing
             name = next(g for g in m.groups() if g).strip()
             if not re.search(r"[가-힣]{2}", name) or len(fold(name)) < 4:
                 continue
