@@ -80,6 +80,9 @@ _SENTENCE_END = re.compile(r"(다|임|음|함)\.?\s*$|다\.")
 _ROLE_RX = re.compile(rf"(?:{ROLES})(?!\S*[을를])")
 _ROUTING = re.compile(r"어디로|어디에\s*(?:문의|연락)|문의처|문의는|문의하|연락하|who (?:should|do) i (?:ask|contact)", re.I)
 _UNLISTED = re.compile(r"이메일|e-?mail|메일\s*주소|팩스|fax", re.I)  # contact details no 담당 부서 table gives
+# "김철수 과장", "이영호 사무관님": a person asked for by name and title
+_NAMED_ROLE = re.compile(rf"(?<![가-힣])([가-힣]{{2,4}})\s*({ROLES})(?:님)?(?![가-힣])")
+_UNIT_END = re.compile(r"(?:과|관|팀|부|실|단|국|처|원|청|회|터|소|장|담당|위원회|센터|기관|학교|대학)$")
 _RELEASE = re.compile(r"발표|배포|공개|보도|발간|나왔|나온|released|published", re.I)
 # Words citizens type that the documents do not use (민원 questions): 고딩 -> 고등학생, 쌤 -> 교원.
 _SLANG = {"고딩": "고등학생", "중딩": "중학생", "초딩": "초등학생", "대딩": "대학생", "쌤": "교원", "선생님": "교원",
@@ -615,6 +618,12 @@ class Composer:
                 if name in question and len(name) >= 3:
                     found.extend(self.facts.by_name(name))
         if not found:
+            asked = _NAMED_ROLE.search(question)
+            if asked and not _UNIT_END.search(asked.group(1)) and plain(asked.group(1)) not in self.retriever.corpus_text:
+                # "김철수 과장 연락처": a person no document names; never hand out another's number
+                who = f"{asked.group(1)} {asked.group(2)}"
+                return Answer(q.question, f"제공된 문서에 '{who}'은(는) 나오지 않습니다. 이름이나 부서명을 확인해 주세요.",
+                              False, ())
             return None
         lines: list[str] = []
         cites: list[Citation] = []

@@ -156,5 +156,11 @@ def test_a_summary_bullet_is_also_cited_with_the_body_line_stating_it(engine: An
         assert "1,000명" in cite.quote and "400명" in cite.quote and supports(cite.text, cite.quote)
 
 
+def test_a_person_no_document_names_gets_no_number(engine: Any) -> None:
+    answer = engine.ask("김철수 과장 연락처 알려줘")
+    assert answer.answerable is False and "김철수" in answer.answer
+    assert not re.search(r"0\d{1,2}-\d{3,4}-\d{4}", answer.answer)
+
+
 def test_empty_question(engine: Any) -> None:
     assert engine.ask("   ").answerable is False
