@@ -48,7 +48,7 @@ _HAS_NUMBER = re.compile(
     r"\d[\d,.]*\s?(?:[만천백억조]\s?){0,3}(?:여\s?)?(?:명|개|곳|교|%|원|장|건|회|배|가지|학급|종|대|팀|과목|시간|주|위|호|석|㎡|km|점|권|세|살|편|차시|개월|년간)"
 )
 # "몇 개교", "몇 곳": the counter a question asks with, and the counters a passage may answer with.
-_ASKED_NUMBER = re.compile(r"몇\s*(개교|개소|개월|차시|개|명|곳|건|편|팀|종|회|차례|번|살|세|배|시간|퍼센트|프로|점|%)?|얼마")
+_ASKED_NUMBER = re.compile(r"몇\s*(개교|개소|개월|차시|개|명|곳|건|편|팀|종|회|차례|번|살|세|배|시간|퍼센트|프로|점|년|%)?|얼마")
 _YEAR_TOKEN = re.compile(r"^20\d\d$")  # "2030" in a question is "'30년" in a passage
 _YEAR = re.compile(r"(20\d\d)\s*(?:년|학년도)|[’'‘](\d\d)(?:\s*년|(?=[).]))")  # 2026년, ’25년, (’25), ’26.4.
 _RELATIVE_YEAR = re.compile(r"올해|금년|작년|지난해|내년")
@@ -233,7 +233,11 @@ class Composer:
         if "number" in intents:
             for m in _ASKED_NUMBER.finditer(question):
                 counter = m.group(1)
-                if counter and counter != "개":  # "몇 개 학급" is answered by "3,000여 학급": any number
+                if counter == "개":  # "몇 개 학급" is answered by "3,000여 학급", "몇 개" by "4개"
+                    after = re.match(r"\s*([가-힣]{1,4}?)(?:이|가|은|는|을|를|의|에|로|\s|$)", question[m.end():])
+                    noun = re.escape(after.group(1)) if after and after.group(1) else ""
+                    needs.append(re.compile(rf"\d[\d,.]*\s?(?:여\s?)?(?:개|곳{'|' + noun if noun else ''})"))
+                elif counter:
                     unit = _COUNTER_ALTS.get(counter, re.escape(counter))
                     needs.append(re.compile(rf"\d[\d,.]*\s?(?:만|천|백)?\s?(?:여\s?)?(?:{unit})"))
                 elif m.group(0) == "얼마" and not question[m.end():].startswith("나") and (
@@ -508,6 +512,8 @@ class Composer:
             if line_years and str(int(item.date[:4]) + offset) not in line_years:
                 return True
         for y in q.years:
+            if line_years and y not in line_years and not re.search(rf"[’'‘]{y[2:]}|(?<![\d.]){y[2:]}년", plain(u.line)):
+                return True  # the quoted line is about other years ("2025년 … 총액" for "2024년 총액")
             if y in named or y in text or f"'{y[2:]}" in text or re.search(rf"(?<![\d.]){y[2:]}년", text):
                 continue  # 2020 is also '20년 and (20년말)
             # the passage is dated by other years ("2025년 총액") or, naming none, by its document
