@@ -550,8 +550,8 @@ class Composer:
             for sent in sentences(line):
                 if len(picked) < SECTION_SENTENCES and not _TOC.search(sent):
                     picked.append((sent, chunk.text, page))
-        if not picked:
-            return None
+        if not any(_SENTENCE_END.search(sent) or sent.rstrip().endswith(("함", "임", "음")) for sent, _, _ in picked):
+            return None  # labels and table cells: not something to quote as the section's content
         return _quoted(q, hit.item, picked, f"「{hit.item.title}」({hit.item.date})의 '{chunk.section}' 부분입니다:")
 
     def _overview_answer(self, q: Query, hits: list[Hit]) -> Answer | None:
@@ -853,8 +853,12 @@ def _ministry_named(office: str, question: str) -> bool:
 
 
 def _caption(line: str) -> bool:
-    """A heading, a figure or table caption, or a short label: says what follows, not what is so."""
+    """A heading, a figure or table caption, a short label, or a run of table figures flattened
+    into text: says what follows (or nothing readable), not what is so."""
     text = line.strip()
+    chars = re.sub(r"\s", "", text)
+    if chars and sum(ch.isdigit() for ch in chars) > 0.4 * len(chars):
+        return True  # "일반교과 사교육 56.5 56.9 44.5 48.1 …"
     return (len(text) < 20 or is_heading(text) or bool(_TOC.search(text)) or (text[:1] in "<[［" and text[-1:] in ">]］")
             or bool(_ATTACHMENT.match(text)))
 
