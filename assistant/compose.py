@@ -34,10 +34,14 @@ _INTENTS = {
         r"\s수(?:와|과|는|가|를|도|\s*\?|$)|how many|how much|number of|percent",
         re.I,
     ),
-    "place": re.compile(r"어디서|어디에서|장소|개최지|어느\s*(?:도시|지역|나라|곳)|where|website", re.I),
+    "place": re.compile(r"어디서|어디에서|장소|개최지|어느\s*(?:도시|지역|나라|곳)|누리집|홈페이지|사이트|where|website", re.I),
+    # "누가 받을 수 있나", "신청 자격": who may take part
+    "eligible": re.compile(
+        r"누가\s*(?:받|신청|참여|지원|이용|참가|들)|누구나|신청\s*자격|지원\s*자격|자격\s*요건|대상은|대상이", re.I
+    ),
     "overview": re.compile(r"주요\s*내용|무슨\s*내용|어떤\s*내용|핵심\s*내용|요약|개요|골자|what is .* about|summar", re.I),
     "date": re.compile(
-        r"언제|날짜|일시|기간|(?<!얼마)까지|몇\s*월|며칠|연도|시점|기한|일정|발표일|개최일|시행일|마감|"
+        r"언제|날짜|일시|기간|(?<!얼마)(?<!누구)(?<!어디)까지|몇\s*월|며칠|연도|시점|기한|일정|발표일|개최일|시행일|마감|"
         r"when|date|deadline|by when|which year",
         re.I,
     ),
@@ -73,7 +77,7 @@ _LATIN = re.compile(r"[A-Za-z]")
 _HANGUL = re.compile(r"[가-힣]")
 # Words that ask for content rather than name it ("…의 미션은?", "주요 내용"): not coverage.
 _ASKING = frozenset({"미션", "내용", "역할", "주요", "설명", "요약", "개요", "무슨", "정보", "알다", "궁금",
-                     "보도", "자료", "보도자료", "문서", "정의", "의미", "뜻", "방향"})
+                     "보도", "자료", "보도자료", "문서", "정의", "의미", "뜻", "방향", "주소"})
 # Words that ask for a contact: every desk has them, so they cannot tell desks apart.
 _CONTACT_WORDS = frozenset({"담당", "담당자", "연락처", "전화", "전화번호", "번호", "문의", "부서", "연락", "누구", "어디"})
 _SENTENCE_END = re.compile(r"(다|임|음|함)\.?\s*$|다\.")
@@ -103,6 +107,7 @@ _MONEY_WORDS = re.compile(r"예산|비용|금액|지급|대출|상금|빌리|빌
 _COUNT_WORDS = re.compile(r"인원|명|수는|수가|수를|수와|비율|율|률|규모|점수|건수|개수|퍼센트|%|몇")
 _FOCUS_ALIASES = {"학교": ("교당", "개교"), "대학": ("개교", "교당"), "학생": ("1인당",), "교사": ("교원",), "교원": ("교사",)}
 _SUFFIX_UNITS = {"금": _MONEY, "비": _MONEY, "료": _MONEY, "액": _MONEY, "률": _PERCENT, "율": _PERCENT}
+_HAS_ELIGIBILITY = re.compile(r"대상|자격|요건|이하|이상|누구나|재학생|학부생|청년|교원|학생")
 _ATTACHMENT = re.compile(r"^[【\[]?\s*(?:붙임|별첨|참고)\s*\d*\s*[】\]]?")  # "【별첨】 … 기본계획": a list of attachments
 _TOC = re.compile(r"[·…\.]{5,}|-\s?\d+\s?-$|^[<\[]\s*(?:그림|표)\s*\d")
 
@@ -249,6 +254,7 @@ class Composer:
         # "언제까지", "마감": the end of a period, not its start
         date_need = _UNTIL_DATE if _ASKS_UNTIL.search(question) else _HAS_DATE
         needs += [date_need] * ("date" in intents) + [_HAS_PLACE] * ("place" in intents)
+        needs += [_HAS_ELIGIBILITY] * ("eligible" in intents)
         years = tuple(dict.fromkeys(y or f"20{yy}" for y, yy in _YEAR.findall(question)))
         return Query(question, repaired, tuple(toks), weights, concepts, focus, tuple(needs), years, anchor, alternatives,
                      subject_of(source), self._names_in(question), ordinals(question), intents, english)
