@@ -108,6 +108,7 @@ _COUNT_WORDS = re.compile(r"인원|명|수는|수가|수를|수와|비율|율|�
 _FOCUS_ALIASES = {"학교": ("교당", "개교"), "대학": ("개교", "교당"), "학생": ("1인당",), "교사": ("교원",), "교원": ("교사",)}
 _SUFFIX_UNITS = {"금": _MONEY, "비": _MONEY, "료": _MONEY, "액": _MONEY, "률": _PERCENT, "율": _PERCENT}
 _HAS_ELIGIBILITY = re.compile(r"대상|자격|요건|이하|이상|누구나|재학생|학부생|청년|교원|학생")
+_ASKS_RESULTS = re.compile(r"결과|현황|성과|실적|규모")
 _ATTACHMENT = re.compile(r"^[【\[]?\s*(?:붙임|별첨|참고)\s*\d*\s*[】\]]?")  # "【별첨】 … 기본계획": a list of attachments
 _TOC = re.compile(r"[·…\.]{5,}|-\s?\d+\s?-$|^[<\[]\s*(?:그림|표)\s*\d")
 
@@ -121,6 +122,7 @@ SCOPE_MARGIN = 0.05  # an out-of-scope passage covering the question this much b
 BREAKDOWN_PENALTY = 0.05  # a breakdown line ranks below the total when the question asks for no breakdown
 ALL_NEEDS_BONUS = 0.1  # a unit with everything a several-part question asks
 EACH_BONUS = 0.1  # "각각 몇": a unit giving a number beside two of the question's words
+RESULTS_BONUS = 0.1  # "선정 결과는?" prefers a sentence with figures
 MINISTRY_BONUS = 0.3  # a desk of the ministry the question names
 TOPIC_SLACK = 0.1  # a unit's document may cover this much less of the question than the best document
 MAX_CORROBORATIONS = 2  # other passages of the same document cited for a quote's figures
@@ -129,6 +131,7 @@ CORROBORATION_KEY = 7  # figures this long in all ("1,000명" + "400명") are sp
 RARE_IDF = 5.0  # a word this rare names the same thing wherever it occurs (아이코어이앤씨)
 SECTION_MIN = 0.75  # share of the question a section heading must cover to answer with that section
 SECTION_SENTENCES = 3
+LEAD_SENTENCES = 6  # opening sentences of a release an overview picks from
 
 
 @dataclass
@@ -403,6 +406,7 @@ class Composer:
         total = sum(q.concepts.values()) or 1.0
         breakdown_free = not _BREAKDOWN.search(q.question)
         each = "각각" in q.question and bool(q.needs)
+        results = not q.needs and bool(_ASKS_RESULTS.search(q.question))
         for seq, u in enumerate(units):
             u.seq = seq
             covered = 0.0
@@ -425,6 +429,8 @@ class Composer:
             u.defines = not q.needs and any(_defines(subject, u.text) for subject in q.subject)
             u.score = u.coverage + 0.1 / (1 + u.rank) + (0.1 * len(u.met) / len(q.needs) if q.needs else 0.0)
             u.score += DEFINES_BONUS * u.defines
+            if results and _HAS_NUMBER.search(u.text):
+                u.score += RESULTS_BONUS  # "선정 결과는?": the figures are the result
             if len(q.needs) > 1 and len(u.met) == len(q.needs):
                 u.score += ALL_NEEDS_BONUS  # "몇 년 동안 얼마": one sentence with both beats two halves
             if each and sum(1 for t in q.concepts if re.search(re.escape(t) + r"[\s(]{0,2}\d", plain(u.text))) >= 2:
@@ -573,20 +579,21 @@ class Composer:
             return None
         source = best[1].item.chunk.source
         item = best[1].item
-        picked: list[tuple[str, str, int | None]] = []
+        lead: list[tuple[str, str, int | None]] = []
         for other in self.retriever.items:
             if other.chunk.source != source or other.chunk.kind != "text":
                 continue
             for line, page in zip(other.chunk.lines, other.chunk.pages):
                 if len(line) < 40 or _TOC.search(line) or is_heading(line) or not _SENTENCE_END.search(line):
                     continue
-                for sent in sentences(line)[:2]:
-                    if len(picked) < SECTION_SENTENCES - 1:
-                        picked.append((sent, other.chunk.text, page))
-            if len(picked) >= SECTION_SENTENCES - 1:
+                lead.extend((sent, other.chunk.text, page) for sent in sentences(line)[:2])
+            if len(lead) >= LEAD_SENTENCES:
                 break
-        if not picked:
+        if not lead:
             return None
+        # the lead sentence, then the first of the next ones that gives figures (how many, how much)
+        figures = [x for x in lead[1:LEAD_SENTENCES] if _HAS_NUMBER.search(x[0])]
+        picked = [lead[0], *(figures or lead[1:2])[:1]]
         return _quoted(q, item, picked, f"「{item.title}」({item.date})의 주요 내용입니다:")
 
     def _release_date(self, q: Query, hits: list[Hit]) -> Answer | None:
