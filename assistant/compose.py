@@ -13,71 +13,29 @@ from dataclasses import dataclass, field, replace
 from assistant.answer import Answer, Citation
 from assistant.dates import annotate
 from assistant.facts import Desk, FactBook, Person
-from assistant.glossary import korean_terms, synonym_groups
+from assistant.question import (
+    HANGUL_ONLY,
+    HAS_DATE,
+    HAS_NUMBER,
+    HAS_PLACE,
+    MONEY,
+    PERCENT,
+    RELATIVE_YEAR,
+    RELATIVE_YEARS,
+    YEAR,
+    YEAR_TOKEN,
+    Analyzer,
+    Query,
+    ordinals,
+)
 from assistant.retrieval import PAREN, Hit, Retriever
 from assistant.store import StoredChunk
-from assistant.text import focus_noun, fold, plain, respace, sentences, subject_of, tokens, topic_nouns, verb_roots
+from assistant.text import fold, plain, sentences, tokens
 from ingest.chunker import is_heading
 from ingest.patterns import ROLES
 
-# What the question asks for.
-_INTENTS = {
-    # "담당교원", "누가 지정했나" are not contact questions: a desk, a role or a way to reach one is.
-    "contact": re.compile(
-        rf"담당자|담당\s*부서|담당\s*과|담당은|담당이|연락처|연락하|전화|문의|부서|책임자|어디로\s*(?:문의|연락|전화)|{ROLES}|"
-        r"contact|phone|in charge|responsible|department",
-        re.I,
-    ),
-    # a count or an amount: "몇", "얼마", "대학 수와", "지원금은", "한도는"
-    "number": re.compile(
-        r"몇|얼마|규모|인원|정원|비율|금액|예산|액수|수치|지원금|지원액|상금|수당|한도|금리|비용|등록금|참가비|수수료|"
-        r"\s수(?:와|과|는|가|를|도|\s*\?|$)|how many|how much|number of|percent",
-        re.I,
-    ),
-    "place": re.compile(r"어디서|어디에서|장소|개최지|어느\s*(?:도시|지역|나라|곳)|누리집|홈페이지|사이트|where|website", re.I),
-    # "누가 받을 수 있나", "신청 자격": who may take part
-    "eligible": re.compile(
-        r"누가\s*(?:받|신청|참여|지원|이용|참가|들)|누구나|신청\s*자격|지원\s*자격|자격\s*요건|대상은|대상이", re.I
-    ),
-    "overview": re.compile(r"주요\s*내용|무슨\s*내용|어떤\s*내용|핵심\s*내용|요약|개요|골자|what is .* about|summar", re.I),
-    "date": re.compile(
-        r"언제|날짜|일시|기간|(?<!얼마)(?<!누구)(?<!어디)까지|몇\s*월|며칠|연도|시점|기한|일정|발표일|개최일|시행일|마감|"
-        r"when|date|deadline|by when|which year",
-        re.I,
-    ),
-}
-_DATE_WORDS = re.compile(r"언제|날짜|일시|기간|몇\s*월|며칠|연도|시점|기한|일정|발표일|개최일|시행일|마감|when|date", re.I)
-# A quantity: a number with a counter or unit (37개교, 1만 명, 27조 5천억원, 95%), not a date or time.
-_HAS_NUMBER = re.compile(
-    r"\d[\d,.]*\s?(?:[만천백억조]\s?){0,3}(?:여\s?)?(?:명|개|곳|교|%|원|장|건|회|배|가지|학급|종|대|팀|과목|시간|주|위|호|석|㎡|km|점|권|세|살|편|차시|개월|년간)"
-)
-# "몇 개교", "몇 곳": the counter a question asks with, and the counters a passage may answer with.
-_ASKED_NUMBER = re.compile(r"몇\s*(개교|개소|개월|차시|개|명|곳|건|편|팀|종|회|차례|번|살|세|배|시간|퍼센트|프로|점|년|%)?|얼마")
-_YEAR_TOKEN = re.compile(r"^20\d\d$")  # "2030" in a question is "'30년" in a passage
-_YEAR = re.compile(r"(20\d\d)\s*(?:년|학년도)|[’'‘](\d\d)(?:\s*년|(?=[).]))")  # 2026년, ’25년, (’25), ’26.4.
-_RELATIVE_YEAR = re.compile(r"올해|금년|작년|지난해|내년")
-_RELATIVE_YEARS = {"올해": 0, "금년": 0, "작년": -1, "지난해": -1, "내년": 1}
-_COUNTER_ALTS = {"개교": r"개교|개\s?대학|개\s?학교", "곳": r"곳|개소|개\s?\S{0,6}기관|개", "개소": r"개소|곳|개",
-                 "살": r"세|살", "세": r"세|살", "퍼센트": r"%", "프로": r"%", "%": r"%", "번": r"번|회|차례",
-                 "차례": r"차례|회|번", "시간": r"시간|차시", "차시": r"차시|시간"}
-# A place, or where to go to do something: a venue, or a website ("누리집(newsac.kosac.re.kr)").
-_HAS_PLACE = re.compile(r"에서|장소|온라인|개최지|소재|누리집|홈페이지|https?://|www\.|\w\.(?:kr|com|net|org)\b")
-# Counters in a question ("몇 곳", "몇 개교") ask for a number; the number intent handles them.
-_COUNTERS = frozenset({"곳", "개", "명", "개교", "개소", "건", "장", "회", "가지", "차례", "번", "년", "월", "일", "퍼센트",
-                       "프로", "퍼센트포인트", "포인트", "살", "세", "편", "팀", "종", "차시", "개월", "점"})
-_HAS_DATE = re.compile(
-    r"연말|연초|상반기|하반기|분기|[초중하]순|신학기|\d{1,2}\s*월|\d{4}\s*[.년]|\d{1,2}\s*일|까지|올해|내년|연내|"
-    r"[’'‘]\d{2}\s?년|\d{1,2}\.\s?\d{1,2}\."
-)
-_ASKS_UNTIL = re.compile(r"언제\s*까지|마감|기한|until|deadline", re.I)
-_UNTIL_DATE = re.compile(r"^(?=[\s\S]*(?:까지|마감|[~∼～]))[\s\S]*?(?:" + _HAS_DATE.pattern + ")")
 _PHONE = re.compile(r"0\d{1,2}-\d{3,4}-\d{4}")
 _ANY_PHONE = re.compile(r"(?<![\d-])(?:0\d{1,2}|1\d{3})-\d{3,4}(?:-\d{4})?(?![\d-])")  # 044-203-6364, 1566-0562
-_LATIN = re.compile(r"[A-Za-z]")
-_HANGUL = re.compile(r"[가-힣]")
-# Words that ask for content rather than name it ("…의 미션은?", "주요 내용"): not coverage.
-_ASKING = frozenset({"미션", "내용", "역할", "주요", "설명", "요약", "개요", "무슨", "정보", "알다", "궁금",
-                     "보도", "자료", "보도자료", "문서", "정의", "의미", "뜻", "방향", "주소"})
 # Words that ask for a contact: every desk has them, so they cannot tell desks apart.
 _CONTACT_WORDS = frozenset({"담당", "담당자", "연락처", "전화", "전화번호", "번호", "문의", "부서", "연락", "누구", "어디"})
 _SENTENCE_END = re.compile(r"(다|임|음|함)\.?\s*$|다\.")
@@ -88,28 +46,16 @@ _UNLISTED = re.compile(r"이메일|e-?mail|메일\s*주소|팩스|fax", re.I)  #
 _NAMED_ROLE = re.compile(rf"(?<![가-힣])([가-힣]{{2,4}})\s*({ROLES})(?:님)?(?![가-힣])")
 _UNIT_END = re.compile(r"(?:과|관|팀|부|실|단|국|처|원|청|회|터|소|장|담당|위원회|센터|기관|학교|대학)$")
 _RELEASE = re.compile(r"발표|배포|공개|보도|발간|나왔|나온|released|published", re.I)
-# Words citizens type that the documents do not use (민원 questions): 고딩 -> 고등학생, 쌤 -> 교원.
-_SLANG = {"고딩": "고등학생", "중딩": "중학생", "초딩": "초등학생", "대딩": "대학생", "쌤": "교원", "선생님": "교원",
-          "나이": "연령", "한달": "월", "한 달": "월"}
-_SLANG_RX = re.compile("|".join(_SLANG))
-_UNSPACED = re.compile(r"[가-힣A-Za-z]{9,}")
-_HANGUL_RUN = re.compile(r"[가-힣]{3,}")
-_HANGUL_ONLY = re.compile(r"^[가-힣]+$")
-# Table-of-contents lines, page footers and figure captions answer nothing.
 # "다음과 같은 네 가지 방향을 중심으로 운영된다", "주요 내용:": the lines after it are the answer.
 _ANNOUNCES = re.compile(r"다음과\s*같|아래와\s*같|[:：]\s*$")
 _FIELD = re.compile(r"^\s*[◦○ㅇ•·\-–*]?\s*\([^)]{1,12}\)")  # "◦ (일시/장소) …", "- (대상) …": a field of a block
 _BREAKDOWN = re.compile(r"[가-힣]{2,}별(?=\s|\(|$)")  # 학년별, 학교급별, 분야별: a breakdown, not a total
 _GARBLED = re.compile(r"[\u0a80-\u0aff\u0a00-\u0a7f\ue000-\uf8ff]")  # PDF glyphs mapped to stray scripts
-_MONEY = re.compile(r"\d[\d,.]*\s?(?:[만천백억조]\s?){0,3}원")
-_PERCENT = re.compile(r"\d[\d,.]*\s?%")
-_MONEY_WORDS = re.compile(r"예산|비용|금액|지급|대출|상금|빌리|빌릴|투자|재정|지원금|등록금|참가비|수수료|수당|한도")
-_COUNT_WORDS = re.compile(r"인원|명|수는|수가|수를|수와|비율|율|률|규모|점수|건수|개수|퍼센트|%|몇")
 _FOCUS_ALIASES = {"학교": ("교당", "개교"), "대학": ("개교", "교당"), "학생": ("1인당",), "교사": ("교원",), "교원": ("교사",)}
-_SUFFIX_UNITS = {"금": _MONEY, "비": _MONEY, "료": _MONEY, "액": _MONEY, "률": _PERCENT, "율": _PERCENT}
-_HAS_ELIGIBILITY = re.compile(r"대상|자격|요건|이하|이상|누구나|재학생|학부생|청년|교원|학생")
+_SUFFIX_UNITS = {"금": MONEY, "비": MONEY, "료": MONEY, "액": MONEY, "률": PERCENT, "율": PERCENT}
 _ASKS_RESULTS = re.compile(r"결과|현황|성과|실적|규모")
 _ATTACHMENT = re.compile(r"^[【\[]?\s*(?:붙임|별첨|참고)\s*\d*\s*[】\]]?")  # "【별첨】 … 기본계획": a list of attachments
+# Table-of-contents lines, page footers and figure captions answer nothing.
 _TOC = re.compile(r"[·…\.]{5,}|-\s?\d+\s?-$|^[<\[]\s*(?:그림|표)\s*\d")
 
 UNIT_MIN = 0.5  # coverage the best unit needs; it must also name the focus and the anchor, in scope
@@ -153,25 +99,6 @@ class _Unit:
     defines: bool = False  # says "<the question's subject>는 …": a definition or a role
 
 
-@dataclass(frozen=True)
-class Query:
-    """A question analysed once: its tokens with weights, and what it asks for."""
-
-    question: str  # as asked
-    text: str  # with typos repaired: what retrieval searches for
-    toks: tuple[str, ...]
-    weights: dict[str, float]  # every token, joined noun runs included (phrase matching)
-    concepts: dict[str, float]  # single morphemes only: what coverage and answerability count
-    focus: str  # the last content noun: what is asked about ("…의 예산은?" -> 예산); "" if none
-    needs: tuple[re.Pattern[str], ...]  # one pattern per thing asked: "몇 편 … 얼마" -> 편-count, amount
-    years: tuple[str, ...]  # years the question names ("2027년" -> "2027"): the answer's scope
-    anchor: str  # the rarest known noun besides the focus: what the question is about
-    alternatives: dict[str, tuple[str, ...]]  # a concept's other spellings (English glossary terms)
-    subject: tuple[str, ...]  # the noun phrases before the question's 은/는 ("사이버안전센터는 …?"), folded
-    names: tuple[frozenset[str], ...]  # quoted names of the corpus the question uses, each with its spellings
-    ordinals: frozenset[tuple[str, int]]  # ("번째", 2) for "두 번째 회의", ("회", 8) for "제8회"
-    intents: frozenset[str]
-    english: bool
 
 
 class Composer:
@@ -188,109 +115,11 @@ class Composer:
         for it in retriever.items:
             if it.chunk.kind != "contact":
                 self._by_source.setdefault(it.chunk.source, []).append(it)
-        self._by_len: dict[int, list[str]] = {}
-        for tok in retriever.idf:
-            if len(tok) >= 3 and _HANGUL_ONLY.match(tok):
-                self._by_len.setdefault(len(tok), []).append(tok)
+        self.analyzer = Analyzer(retriever)
 
     def analyse(self, question: str) -> Query:
-        """Tokens (typos repaired against the index vocabulary), their IDF weights and intents."""
-        letters = _LATIN.findall(question)
-        english = len(letters) > 2 * len(_HANGUL.findall(question))
-        # typed without spaces ("교육공공데이터AI활용대회 작품제출마감이언제까지임?"): Kiwi puts them back
-        spaced = respace(question) if _UNSPACED.search(question) else question
-        spaced = _SLANG_RX.sub(lambda m: _SLANG[m.group(0)], spaced)
-        repaired = self.repair(spaced)
-        source, extra = repaired, []
-        if english:
-            # Match the Korean words of the glossary and acronyms (GPU, AI, TF); English function
-            # words and numbers written differently ("2030" vs "'30년") are not evidence.
-            source = korean_terms(question)
-            repaired = f"{question} {source}".strip()
-            extra = [a.lower() for a in re.findall(r"\b([A-Z][A-Z0-9]+)s?\b", question)]
-        single = set(tokens(source, joined=False)) | set(extra)
-        # A joined noun run the index never saw ("사교육비조사결과발표") is an artefact of a
-        # question typed without spaces, not a missing concept; its parts carry the meaning.
-        toks = [t for t in dict.fromkeys([*tokens(source), *extra])
-                if (t in single or t in self.retriever.idf) and t not in _ASKING and t not in _COUNTERS]
-        verbs, predicates = verb_roots(source)
-        # An English question's head noun is a guess through the glossary: not a requirement.
-        focus = "" if english else focus_noun(repaired)
-        weights = {t: self.retriever.idf_of(t) * (0.5 if t in verbs else 0.75 if t in predicates else 1.0) for t in toks}
-        # A word the index never saw ("머야", a slip like "총엑") cannot be matched: it does not
-        # count against a passage, unless it is what is asked about (팩스 -> the documents lack it).
-        known = self.retriever.idf
-        concepts = {t: w for t, w in weights.items()
-                    if t in single and (t in known or t == focus or (len(t) > 1 and t in self.retriever.corpus_text))}
-        # An English term with several Korean words counts once: the first stands for the others.
-        alternatives: dict[str, tuple[str, ...]] = {}
-        for group in synonym_groups(question) if english else []:
-            words = [w.lower() for w in group if w.lower() in concepts]
-            if len(words) > 1:
-                alternatives[words[0]] = tuple(words[1:])
-                concepts[words[0]] = max(concepts.pop(w) if w != words[0] else concepts[w] for w in words)
-        # The anchor: the rarest noun the index knows, besides what is asked about: what the
-        # question is about ("디지털새싹 … 만족도는" -> 새싹). A passage that lacks it is about something else.
-        named = topic_nouns(source)
-        nouns = [t for t in concepts if t in named and t in self.retriever.idf and t not in predicates and t != focus]
-        anchor = "" if english else max(nouns, key=lambda t: concepts[t], default="")
-        intents = frozenset(k for k, rx in _INTENTS.items() if rx.search(question))
-        if "date" in intents and "number" in intents and not _DATE_WORDS.search(question):
-            intents -= {"date"}  # "몇 살까지", "몇 개 시도까지": 까지 bounds a number, not a date
-        needs: list[re.Pattern[str]] = []
-        if "number" in intents:
-            for m in _ASKED_NUMBER.finditer(question):
-                counter = m.group(1)
-                if counter == "개":  # "몇 개 학급" is answered by "3,000여 학급", "몇 개" by "4개"
-                    after = re.match(r"\s*([가-힣]{1,4}?)(?:이|가|은|는|을|를|의|에|로|\s|$)", question[m.end():])
-                    noun = re.escape(after.group(1)) if after and after.group(1) else ""
-                    needs.append(re.compile(rf"\d[\d,.]*\s?(?:여\s?)?(?:개|곳{'|' + noun if noun else ''})"))
-                elif counter:
-                    unit = _COUNTER_ALTS.get(counter, re.escape(counter))
-                    needs.append(re.compile(rf"\d[\d,.]*\s?(?:만|천|백)?\s?(?:여\s?)?(?:{unit})"))
-                elif m.group(0) == "얼마" and not question[m.end():].startswith("나") and (
-                        _MONEY_WORDS.search(question) or not _COUNT_WORDS.search(question)):
-                    needs.append(_MONEY)  # "얼마의 재정 지원", "얼마까지 빌릴": an amount of money
-                else:
-                    needs.append(_HAS_NUMBER)
-            needs = needs or [_HAS_NUMBER]
-        # "언제까지", "마감": the end of a period, not its start
-        date_need = _UNTIL_DATE if _ASKS_UNTIL.search(question) else _HAS_DATE
-        needs += [date_need] * ("date" in intents) + [_HAS_PLACE] * ("place" in intents)
-        needs += [_HAS_ELIGIBILITY] * ("eligible" in intents)
-        years = tuple(dict.fromkeys(y or f"20{yy}" for y, yy in _YEAR.findall(question)))
-        return Query(question, repaired, tuple(toks), weights, concepts, focus, tuple(needs), years, anchor, alternatives,
-                     subject_of(source), self._names_in(question), ordinals(question), intents, english)
-
-    def _names_in(self, question: str) -> tuple[frozenset[str], ...]:
-        """The corpus's quoted names in the question, longest first, none inside another."""
-        folded = plain(question)
-        found = sorted({f for f in self.retriever.names if f in folded}, key=len, reverse=True)
-        kept: list[str] = []
-        for form in found:
-            if not any(form in k for k in kept):
-                kept.append(form)
-        return tuple(self.retriever.names[f] for f in kept)
-
-    def repair(self, question: str) -> str:
-        """Fix one-syllable typos: a Hangul word the index never saw, one syllable away from a
-        word it did see (사교욱비 -> 사교육비), is replaced; particles after it are kept."""
-        vocab = self._by_len
-        out = question
-        for word in set(_HANGUL_RUN.findall(question)):
-            if all(t in self.retriever.idf for t in tokens(word, joined=False)):
-                continue  # every morpheme is known: 발표일 is 발표+일, not a typo of 발표회
-            stems = [word[:cut] for cut in range(len(word), max(1, len(word) - 3), -1)]  # without 0-2 particles
-            if any(st in self.retriever.idf or (len(st) > 2 and st in self.retriever.corpus_text) for st in stems):
-                continue  # a word the documents use (참여율, 마감+이) is not a typo, however Kiwi cuts it
-            for stem in stems:
-                if len(stem) < 3:
-                    break
-                fix = next((c for c in vocab.get(len(stem), ()) if _one_off(c, stem)), None)
-                if fix:
-                    out = out.replace(stem, fix)
-                    break
-        return out
+        """The question analysed against this index (see question.py)."""
+        return self.analyzer.analyse(question)
 
     def compose(self, question: str, hits: list[Hit], query: Query | None = None) -> Answer:
         """Answer from the hits: a contact look-up, quoted units, or a grounded refusal."""
@@ -418,7 +247,7 @@ class Composer:
                 spellings = (t, *q.alternatives.get(t, ()))
                 # Containment too: Kiwi may cut "코어인재" as one noun in a passage, two in a question.
                 if any(a in u.toks or (len(a) > 1 and a in folded) for a in spellings) or (
-                        _YEAR_TOKEN.match(t) and f"'{t[2:]}" in folded):
+                        YEAR_TOKEN.match(t) and f"'{t[2:]}" in folded):
                     covered += w
                 elif any(a in u.context for a in spellings):
                     covered += 0.6 * w
@@ -429,7 +258,7 @@ class Composer:
             u.defines = not q.needs and any(_defines(subject, u.text) for subject in q.subject)
             u.score = u.coverage + 0.1 / (1 + u.rank) + (0.1 * len(u.met) / len(q.needs) if q.needs else 0.0)
             u.score += DEFINES_BONUS * u.defines
-            if results and _HAS_NUMBER.search(u.text):
+            if results and HAS_NUMBER.search(u.text):
                 u.score += RESULTS_BONUS  # "선정 결과는?": the figures are the result
             if len(q.needs) > 1 and len(u.met) == len(q.needs):
                 u.score += ALL_NEEDS_BONUS  # "몇 년 동안 얼마": one sentence with both beats two halves
@@ -437,7 +266,7 @@ class Composer:
                 u.score += EACH_BONUS  # "바이오와 로봇은 각각 몇 개": "바이오(2개), 로봇(3개)"
             if breakdown_free and _BREAKDOWN.search(u.text):
                 u.score -= BREAKDOWN_PENALTY  # "학년별 …" answers "by grade", not the total asked for
-            title_only = plain(u.text) in plain(u.hit.item.title) and not (_HAS_NUMBER.search(u.text) or _HAS_DATE.search(u.text))
+            title_only = plain(u.text) in plain(u.hit.item.title) and not (HAS_NUMBER.search(u.text) or HAS_DATE.search(u.text))
             # "□ … 금액임" is a sentence; "3. 학생 1인당 … 45만 8천원으로 … 감소" is a summary line
             heading = is_heading(u.text) and not _SENTENCE_END.search(u.text) and len(u.text) < 60
             if len(u.text) < 12 or _TOC.search(u.text) or heading or title_only:
@@ -452,7 +281,7 @@ class Composer:
             return True
         # "학교는 몇 개교", "기관은 몇 곳" (446개 기관): the counted number names what is counted.
         for rx in q.needs:
-            if rx not in (_HAS_NUMBER, _HAS_DATE, _HAS_PLACE):
+            if rx not in (HAS_NUMBER, HAS_DATE, HAS_PLACE):
                 if any(set(m.group(0)) & set(q.focus) - set("0123456789,. ") for m in rx.finditer(u.text)):
                     return True
         focus = q.focus[:-1] if q.focus.endswith("수") and len(q.focus) > 1 else q.focus  # 건수: 8.6만 건
@@ -513,12 +342,12 @@ class Composer:
         item = u.hit.item
         if self._other_ordinal(q, u):
             return True
-        relative = [_RELATIVE_YEARS[m] for m in _RELATIVE_YEAR.findall(q.question)]
+        relative = [RELATIVE_YEARS[m] for m in RELATIVE_YEAR.findall(q.question)]
         if not q.years and not relative:
             return False
         text = plain(f"{item.title} {item.chunk.section} {u.passage}")
-        named = {y or f"20{yy}" for y, yy in _YEAR.findall(text)}
-        line_years = {y or f"20{yy}" for y, yy in _YEAR.findall(plain(u.line))}
+        named = {y or f"20{yy}" for y, yy in YEAR.findall(text)}
+        line_years = {y or f"20{yy}" for y, yy in YEAR.findall(plain(u.line))}
         for offset in relative:
             # "올해 몇 개 지역": this year of the document; a line dated only by another year is not it
             if line_years and str(int(item.date[:4]) + offset) not in line_years:
@@ -592,7 +421,7 @@ class Composer:
         if not lead:
             return None
         # the lead sentence, then the first of the next ones that gives figures (how many, how much)
-        figures = [x for x in lead[1:LEAD_SENTENCES] if _HAS_NUMBER.search(x[0])]
+        figures = [x for x in lead[1:LEAD_SENTENCES] if HAS_NUMBER.search(x[0])]
         picked = [lead[0], *(figures or lead[1:2])[:1]]
         return _quoted(q, item, picked, f"「{item.title}」({item.date})의 주요 내용입니다:")
 
@@ -745,7 +574,7 @@ class Composer:
         """The figures of a quote that answer the question: those with the question's words just
         before them ("2029년까지 누적 1만 명", not "총 11종"), and a year said with them; folded."""
         found: list[tuple[int, str, str]] = []
-        for m in _HAS_NUMBER.finditer(text):
+        for m in HAS_NUMBER.finditer(text):
             before = plain(text[max(0, m.start() - FIGURE_WINDOW) : m.start()])
             near = sum(1 for t in q.concepts if len(t) > 1 and t in before)
             found.append((near, plain(m.group(0)), before))
@@ -766,7 +595,7 @@ class Composer:
             return None  # "18명" alone is in too many lines to mean the same statement
         if not keys:  # no figures: the quote's rare Hangul names (서울반도체)
             rare = {t for t in tokens(u.text, joined=False)
-                    if len(t) > 3 and _HANGUL_ONLY.match(t) and self.retriever.idf_of(t) >= RARE_IDF}
+                    if len(t) > 3 and HANGUL_ONLY.match(t) and self.retriever.idf_of(t) >= RARE_IDF}
             keys = sorted(rare, key=self.retriever.idf_of, reverse=True)[:2]
         if not keys:
             return None
@@ -828,21 +657,8 @@ def _desk_citation(n: int, desk: Desk, person: Person | None) -> Citation:
     return Citation(n, desk.source, desk.title, desk.date, desk.page, desk.passage, quote)
 
 
-_ORDINAL = re.compile(r"(첫)(?:\s*번째|째)?|(두|둘|세|셋|네|넷|다섯)\s*(?:번째|째)|(\d+)\s*번째|제\s*(\d+)\s*(회|차)(?!관)")
-_ORDINAL_WORDS = {"첫": 1, "두": 2, "둘": 2, "세": 3, "셋": 3, "네": 4, "넷": 4, "다섯": 5}
 
 
-def ordinals(text: str) -> frozenset[tuple[str, int]]:
-    """Ordinals in text by kind: "첫 회의" -> ("번째", 1); "제8회" -> ("회", 8); "제7차" -> ("차", 7)."""
-    found: set[tuple[str, int]] = set()
-    for first, word, digits, n, kind in _ORDINAL.findall(text):
-        if first or word:
-            found.add(("번째", _ORDINAL_WORDS[first or word]))
-        elif digits:
-            found.add(("번째", int(digits)))
-        else:
-            found.add((kind, int(n)))
-    return frozenset(found)
 
 
 def _defines(subject: str, text: str) -> bool:
@@ -881,8 +697,6 @@ def _names(u: _Unit, token: str) -> bool:
     return token in u.toks or (len(token) > 1 and token in plain(u.text))
 
 
-def _one_off(a: str, b: str) -> bool:
-    return len(a) == len(b) and sum(x != y for x, y in zip(a, b)) == 1
 
 
 def _same_people(a: Desk, b: Desk) -> bool:

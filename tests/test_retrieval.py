@@ -55,7 +55,7 @@ def test_quoted_names_are_known_in_every_spelling() -> None:
 
 
 def test_ordinals_by_kind() -> None:
-    from assistant.compose import ordinals
+    from assistant.question import ordinals
 
     assert ordinals("전담팀 첫 회의를 개최") == {("번째", 1)}
     assert ordinals("두 번째 회의는 언제") == {("번째", 2)}
