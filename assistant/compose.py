@@ -62,6 +62,7 @@ UNIT_MIN = 0.5  # coverage the best unit needs; it must also name the focus and 
 ANSWER_MIN = 0.6  # coverage of the question's weighted tokens a unit needs to count as an answer
 EXTRA_RATIO = 0.95  # a second or third unit joins when it scores this close to the best
 MAX_UNITS = 3
+NEXT_SENTENCE_MIN = 0.3  # coverage a sentence of the best unit's own paragraph needs to fill a gap
 LIST_ITEMS = 4  # lines taken after a sentence that announces a list
 DEFINES_BONUS = 0.15  # an open question prefers a sentence whose subject is the question's
 SCOPE_MARGIN = 0.05  # an out-of-scope passage covering the question this much better than the best stops it
@@ -188,8 +189,13 @@ class Composer:
                     take = u.score >= EXTRA_RATIO * best.score and u.coverage >= max(ANSWER_MIN, 0.9 * best.coverage)
                 else:
                     same_doc = u.hit.item.chunk.source == best.hit.item.chunk.source
-                    fills = bool(u.met & missing) or sum(q.concepts[t] for t in new) / total >= 0.1
-                    take = same_doc and fills and u.coverage >= ANSWER_MIN - 0.15 and (self._focus_met(q, u) or bool(new))
+                    # the rest of the best unit's paragraph says more of the same: any new word of the
+                    # question is enough; elsewhere a unit must add more and cover more
+                    paragraph = u.hit is best.hit and u.line == best.line
+                    gain = sum(q.concepts[t] for t in new) / total
+                    fills = bool(u.met & missing) or gain >= (0.0001 if paragraph else 0.1)
+                    floor = NEXT_SENTENCE_MIN if paragraph else ANSWER_MIN - 0.15
+                    take = same_doc and fills and u.coverage >= floor and (self._focus_met(q, u) or bool(new))
                 if take:
                     chosen.append(u)
                     missing -= u.met
