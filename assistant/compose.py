@@ -253,7 +253,7 @@ class Composer:
                 spellings = (t, *q.alternatives.get(t, ()))
                 # Containment too: Kiwi may cut "코어인재" as one noun in a passage, two in a question.
                 if any(a in u.toks or (len(a) > 1 and a in folded) for a in spellings) or (
-                        YEAR_TOKEN.match(t) and f"'{t[2:]}" in folded):
+                        YEAR_TOKEN.match(t) and (f"'{t[2:]}" in folded or re.search(rf"(?<![\d.]){t[2:]}년", folded))):
                     covered += w
                 elif any(a in u.context for a in spellings):
                     covered += 0.6 * w
