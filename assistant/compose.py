@@ -53,6 +53,7 @@ _BREAKDOWN = re.compile(r"[가-힣]{2,}별(?=\s|\(|$)")  # 학년별, 학교급�
 _GARBLED = re.compile(r"[\u0a80-\u0aff\u0a00-\u0a7f\ue000-\uf8ff]")  # PDF glyphs mapped to stray scripts
 _FOCUS_ALIASES = {"학교": ("교당", "개교"), "대학": ("개교", "교당"), "학생": ("1인당",), "교사": ("교원",), "교원": ("교사",)}
 _SUFFIX_UNITS = {"금": MONEY, "비": MONEY, "료": MONEY, "액": MONEY, "률": PERCENT, "율": PERCENT}
+_ATTRIBUTES = ("기간", "일정", "장소", "규모", "금액", "인원", "예산", "목표", "기한", "시기", "날짜", "일시", "한도", "금리")
 _ASKS_RESULTS = re.compile(r"결과|현황|성과|실적|규모")
 _ATTACHMENT = re.compile(r"^[【\[]?\s*(?:붙임|별첨|참고)\s*\d*\s*[】\]]?")  # "【별첨】 … 기본계획": a list of attachments
 # Table-of-contents lines, page footers and figure captions answer nothing.
@@ -261,7 +262,10 @@ class Composer:
                     covered += 0.3 * w
             u.coverage = covered / total
             u.met = frozenset(i for i, rx in enumerate(q.needs) if rx.search(u.text))
-            u.defines = not q.needs and any(_defines(subject, u.text) for subject in q.subject)
+            # "X는 …" answers "X는 무엇?"; for a figure or a date, only "신청 기간은 …" answers
+            # "신청 기간은 언제까지?" (an attribute as the subject), and with the figure or date
+            subjects = q.subject if not q.needs else [x for x in q.subject if x.endswith(_ATTRIBUTES)] if u.met else []
+            u.defines = any(_defines(subject, u.text) for subject in subjects)
             u.score = u.coverage + 0.1 / (1 + u.rank) + (0.1 * len(u.met) / len(q.needs) if q.needs else 0.0)
             u.score += DEFINES_BONUS * u.defines
             if results and HAS_NUMBER.search(u.text):

@@ -118,7 +118,8 @@ def topic_nouns(question: str) -> set[str]:
 
 def subject_of(question: str) -> tuple[str, ...]:
     """The noun runs before a question's first topic particle, folded, each conjunct on its own
-    ("…사이버안전센터는 어떤 역할" -> ("사이버안전센터",); "첨단인재형과 실전인재형은" -> both)."""
+    ("…사이버안전센터는 어떤 역할" -> ("사이버안전센터",); "첨단인재형과 실전인재형은" -> both), and
+    the last two nouns of a longer run."""
     with _lock:
         analysed = kiwi().tokenize(unicodedata.normalize("NFKC", question))
     runs: list[str] = []
@@ -130,7 +131,9 @@ def subject_of(question: str) -> tuple[str, ...]:
             runs.append(plain("".join(run[-3:])))
             run = []
         elif t.tag == "JX" and t.form in ("은", "는") and run:
-            return (*runs, plain("".join(run[-3:])))
+            # the whole run and its last two nouns: "학자금대출 신청 기간은" is also "신청 기간은"
+            tail = [plain("".join(run[-2:]))] if len(run) > 2 else []
+            return tuple(dict.fromkeys([*runs, plain("".join(run[-3:])), *tail]))
         elif t.tag not in ("SSO", "SSC", "SW", "SP"):
             run, runs = [], []
     return ()
