@@ -72,6 +72,7 @@ ALL_NEEDS_BONUS = 0.1  # a unit with everything a several-part question asks
 EACH_BONUS = 0.1  # "각각 몇": a unit giving a number beside two of the question's words
 RESULTS_BONUS = 0.1  # "선정 결과는?" prefers a sentence with figures
 MINISTRY_BONUS = 0.3  # a desk of the ministry the question names
+NAMED_CREDIT = 0.8  # a word of a quoted name, said by the passage's name rather than its sentence
 TOPIC_SLACK = 0.1  # a unit's document may cover this much less of the question than the best document
 MAX_CORROBORATIONS = 2  # other passages of the same document cited for a quote's figures
 FIGURE_WINDOW = 16  # characters before a figure searched for the question's words
@@ -250,12 +251,17 @@ class Composer:
                 u.context = u.context | set(u.hit.item.tokens)
             doc = self.retriever.doc_tokens.get(u.hit.item.chunk.source, set())
             folded = plain(u.text)
+            # the words of a quoted name the question uses (「에이아이디(AID) 전환 중점 전문대학 지원사업」)
+            # are said by a passage under that name, though its sentences do not repeat it
+            named = bool(q.names) and self._names_present(q, u)
             for t, w in q.concepts.items():
                 spellings = (t, *q.alternatives.get(t, ()))
                 # Containment too: Kiwi may cut "코어인재" as one noun in a passage, two in a question.
                 if any(a in u.toks or (len(a) > 1 and a in folded) for a in spellings) or (
                         YEAR_TOKEN.match(t) and (f"'{t[2:]}" in folded or re.search(rf"(?<![\d.]){t[2:]}년", folded))):
                     covered += w
+                elif named and t in q.name_words:
+                    covered += NAMED_CREDIT * w
                 elif any(a in u.context for a in spellings):
                     covered += 0.6 * w
                 elif any(a in doc for a in spellings):
@@ -310,15 +316,20 @@ class Composer:
         return len(focus) > 1 and (focus in plain(chunk.section) or (bool(_FIELD.match(u.text)) and focus in plain(chunk.text)))
 
     @staticmethod
-    def _anchored(q: Query, u: _Unit) -> bool:
+    def _names_present(q: Query, u: _Unit) -> bool:
+        """Every quoted name the question uses is in the unit's passage, section or title, in some
+        spelling: "이아이콘(e-ICON) 세계대회" is also "이아이콘 세계대회"."""
+        item = u.hit.item
+        raw = f"{item.title} {item.chunk.section} {u.passage}"
+        spelled = (plain(raw), plain(PAREN.sub(r"\1", raw)), plain(PAREN.sub(r"\2", raw)))
+        return all(any(form in t for form in forms for t in spelled) for forms in q.names)
+
+    def _anchored(self, q: Query, u: _Unit) -> bool:
         """The unit's passage, section or document title names what the question is about: its
         anchor noun and every quoted name of the corpus it uses."""
         item = u.hit.item
-        raw = f"{item.title} {item.chunk.section} {u.passage}"
-        text = plain(raw)
-        # names are matched in every spelling: "이아이콘(e-ICON) 세계대회" is also "이아이콘 세계대회"
-        spelled = (text, plain(PAREN.sub(r"\1", raw)), plain(PAREN.sub(r"\2", raw)))
-        if not all(any(form in t for form in forms for t in spelled) for forms in q.names):
+        text = plain(f"{item.title} {item.chunk.section} {u.passage}")
+        if not self._names_present(q, u):
             return False  # 「모두의 한국어」 asked about; this passage is about another programme
         full = next((plain(f) for f, aliases in _MINISTRY_ALIASES.items() if q.anchor in aliases), None)
         return not q.anchor or q.anchor in u.context or q.anchor in text or (full is not None and full in text)

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 
 from assistant.glossary import korean_terms, synonym_groups
-from assistant.retrieval import Retriever
+from assistant.retrieval import PAREN, Retriever
 from assistant.text import focus_noun, plain, respace, subject_of, tokens, topic_nouns, verb_roots
 from ingest.patterns import ROLES
 
@@ -102,6 +102,7 @@ class Query:
     alternatives: dict[str, tuple[str, ...]]  # a concept's other spellings (English glossary terms)
     subject: tuple[str, ...]  # the noun phrases before the question's 은/는 ("사이버안전센터는 …?"), folded
     names: tuple[frozenset[str], ...]  # quoted names of the corpus the question uses, each with its spellings
+    name_words: frozenset[str]  # the question's words that belong to those names
     ordinals: frozenset[tuple[str, int]]  # ("번째", 2) for "두 번째 회의", ("회", 8) for "제8회"
     intents: frozenset[str]
     english: bool
@@ -183,13 +184,15 @@ class Analyzer:
         needs += [date_need] * ("date" in intents) + [HAS_PLACE] * ("place" in intents)
         needs += [HAS_ELIGIBILITY] * ("eligible" in intents)
         years = tuple(dict.fromkeys(y or f"20{yy}" for y, yy in YEAR.findall(question)))
+        names = self._names_in(question)
+        name_words = frozenset(t for t in concepts if any(t in form for forms in names for form in forms))
         return Query(question, repaired, tuple(toks), weights, concepts, focus, tuple(needs), years, anchor, alternatives,
-                     subject_of(source), self._names_in(question), ordinals(question), intents, english)
+                     subject_of(source), names, name_words, ordinals(question), intents, english)
 
     def _names_in(self, question: str) -> tuple[frozenset[str], ...]:
         """The corpus's quoted names in the question, longest first, none inside another."""
-        folded = plain(question)
-        found = sorted({f for f in self.retriever.names if f in folded}, key=len, reverse=True)
+        spelled = (plain(question), plain(PAREN.sub(r"\1", question)))  # "에이아이디(AID) 전환 …" too
+        found = sorted({f for f in self.retriever.names if any(f in x for x in spelled)}, key=len, reverse=True)
         kept: list[str] = []
         for form in found:
             if not any(form in k for k in kept):
