@@ -115,7 +115,7 @@ class Retriever:
 
 # Names the documents quote: 「모두의 한국어」, ‘코-위크 아카데미’, ｢재직자 인공지능·디지털 집중과정｣.
 _QUOTED = re.compile(r"「([^」\n]{2,40})」|｢([^｣\n]{2,40})｣|『([^』\n]{2,40})』|‘([^’\n]{2,40})’|“([^”\n]{2,40})”")
-PAREN = re.compile(r"(\S+?)\(([^()]{1,12})\)")
+PAREN = re.compile(r"(\S+?)\(([^()]{1,20})\)")
 
 
 def quoted_names(texts: Iterable[str]) -> dict[str, frozenset[str]]:
