@@ -612,6 +612,7 @@ class Composer:
         the body paragraph behind it): one line of it has the quote's figures, or its rare names,
         and covers the question. Cited too, so a reader sees the statement in full."""
         keys = self._asked_figures(q, u.text)
+        figures = bool(keys)
         if keys and sum(map(len, keys)) < CORROBORATION_KEY:
             return None  # "18명" alone is in too many lines to mean the same statement
         if not keys:  # no figures: the quote's rare Hangul names (서울반도체)
@@ -630,13 +631,16 @@ class Composer:
             context = set(tokens(f"{other.title} {chunk.section}"))
             for line, page in zip(chunk.lines, chunk.pages):
                 flat = plain(line)
-                if not all(k in flat for k in keys) or _caption(line) or flat in own or own in flat or _GARBLED.search(line):
+                # figures: all of them; rare names: one is enough (each is in a handful of passages)
+                found = all(k in flat for k in keys) if figures else any(k in flat for k in keys)
+                if not found or _caption(line) or flat in own or own in flat or _GARBLED.search(line):
                     continue
                 toks = set(tokens(line))
                 cover = sum(w if t in toks or t in flat else 0.6 * w if t in context else 0.0
                             for t, w in q.concepts.items()) / total
                 if cover >= ANSWER_MIN - 0.1 and (best is None or cover > best[0]):
-                    quote = next((x for x in sentences(line) if all(k in plain(x) for k in keys)), line)
+                    has = all if figures else any
+                    quote = next((x for x in sentences(line) if has(k in plain(x) for k in keys)), line)
                     best = (cover, Citation(0, chunk.source, other.title, other.date, page, chunk.text, quote))
         return best[1] if best else None
 
