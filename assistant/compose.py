@@ -41,6 +41,7 @@ _CONTACT_WORDS = frozenset({"담당", "담당자", "연락처", "전화", "전�
 _SENTENCE_END = re.compile(r"(다|임|음|함)\.?\s*$|다\.")
 _ROLE_RX = re.compile(rf"(?:{ROLES})(?!\S*[을를])")
 _ROUTING = re.compile(r"어디로|어디에\s*(?:문의|연락)|문의처|문의는|문의하|연락하|who (?:should|do) i (?:ask|contact)", re.I)
+_INQUIRY = re.compile(r"문의|전화|콜센터|고객센터|상담|안내")
 _UNLISTED = re.compile(r"이메일|e-?mail|메일\s*주소|팩스|fax", re.I)  # contact details no 담당 부서 table gives
 # "김철수 과장", "이영호 사무관님": a person asked for by name and title
 _NAMED_ROLE = re.compile(rf"(?<![가-힣])([가-힣]{{2,4}})\s*({ROLES})(?:님)?(?![가-힣])")
@@ -546,6 +547,16 @@ class Composer:
         for desk in chosen:
             cites.append(_desk_citation(len(cites) + 1, desk, None))
             lines.append(f"- {desk.describe()} [{len(cites)}]")
+        if routing:
+            # an inquiry line in the text (an agency's 문의 안내, a help line) is where citizens are sent too
+            for item in self._by_source.get(best.source, ()):
+                line_page = next(((ln, pg) for ln, pg in zip(item.chunk.lines, item.chunk.pages)
+                                  if _ANY_PHONE.search(ln) and _INQUIRY.search(ln)), None)
+                if line_page:
+                    cites.append(Citation(len(cites) + 1, item.chunk.source, item.title, item.date, line_page[1],
+                                          item.chunk.text, line_page[0]))
+                    lines.append(f"- 본문의 문의 안내: {line_page[0].strip()} [{len(cites)}]")
+                    break
         notes: list[str] = []
         for desk in chosen:
             others = [o for o in self.facts.same_desk(desk) if o.source != desk.source and not _same_people(o, desk)]
