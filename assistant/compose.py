@@ -77,7 +77,7 @@ NAMED_CREDIT = 0.8  # a word of a quoted name, said by the passage's name rather
 TOPIC_SLACK = 0.1  # a unit's document may cover this much less of the question than the best document
 MAX_CORROBORATIONS = 2  # other passages of the same document cited for a quote's figures
 FIGURE_WINDOW = 16  # characters before a figure searched for the question's words
-CORROBORATION_KEY = 7  # figures this long in all ("1,000명" + "400명") are specific enough to match on
+CORROBORATION_KEY = 6  # figures this long in all ("3,000명", "1,000명" + "400명") are specific enough to match on
 RARE_IDF = 5.0  # a word this rare names the same thing wherever it occurs (아이코어이앤씨)
 SECTION_MIN = 0.75  # share of the question a section heading must cover to answer with that section
 SECTION_SENTENCES = 3
@@ -628,7 +628,7 @@ class Composer:
             return None  # "18명" alone is in too many lines to mean the same statement
         if not keys:  # no figures: the quote's rare Hangul names (서울반도체)
             rare = {t for t in tokens(u.text, joined=False)
-                    if len(t) > 3 and HANGUL_ONLY.match(t) and self.retriever.idf_of(t) >= RARE_IDF}
+                    if len(t) > 2 and HANGUL_ONLY.match(t) and self.retriever.idf_of(t) >= RARE_IDF}
             keys = sorted(rare, key=self.retriever.idf_of, reverse=True)[:2]
         if not keys:
             return None
