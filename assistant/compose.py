@@ -77,6 +77,7 @@ NAMED_CREDIT = 0.8  # a word of a quoted name, said by the passage's name rather
 TOPIC_SLACK = 0.1  # a unit's document may cover this much less of the question than the best document
 MAX_CORROBORATIONS = 2  # other passages of the same document cited for a quote's figures
 FIGURE_WINDOW = 16  # characters before a figure searched for the question's words
+CORROBORATION_PAIR = 4  # two figures that must both be in the other line may be this short in all
 CORROBORATION_KEY = 6  # figures this long in all ("3,000명", "1,000명" + "400명") are specific enough to match on
 RARE_IDF = 5.0  # a word this rare names the same thing wherever it occurs (아이코어이앤씨)
 SECTION_MIN = 0.75  # share of the question a section heading must cover to answer with that section
@@ -604,11 +605,13 @@ class Composer:
     @staticmethod
     def _asked_figures(q: Query, text: str) -> list[str]:
         """The figures of a quote that answer the question: those with the question's words just
-        before them ("2029년까지 누적 1만 명", not "총 11종"), and a year said with them; folded."""
+        around them ("2029년까지 누적 1만 명", "12개 예선리그", not "총 11종"), and a year said with
+        them; folded."""
         found: list[tuple[int, str, str]] = []
         for m in HAS_NUMBER.finditer(text):
             before = plain(text[max(0, m.start() - FIGURE_WINDOW) : m.start()])
-            near = sum(1 for t in q.concepts if len(t) > 1 and t in before)
+            after = plain(text[m.end() : m.end() + FIGURE_WINDOW // 2])
+            near = sum(1 for t in q.concepts if len(t) > 1 and (t in before or t in after))
             found.append((near, plain(m.group(0)), before))
         if not found:
             return []
@@ -624,9 +627,10 @@ class Composer:
         and covers the question. Cited too, so a reader sees the statement in full."""
         keys = self._asked_figures(q, u.text)
         figures = bool(keys)
-        if keys and sum(map(len, keys)) < CORROBORATION_KEY:
+        # one figure must be specific ("3,000명"); two that must share a line can be short ("9개", "12개")
+        if keys and sum(map(len, keys)) < (CORROBORATION_KEY if len(keys) == 1 else CORROBORATION_PAIR):
             return None  # "18명" alone is in too many lines to mean the same statement
-        if not keys:  # no figures: the quote's rare Hangul names (서울반도체)
+        if not keys:  # no figures: the quote's rare names (서울반도체, 캔버라)
             rare = {t for t in tokens(u.text, joined=False)
                     if len(t) > 2 and HANGUL_ONLY.match(t) and self.retriever.idf_of(t) >= RARE_IDF}
             keys = sorted(rare, key=self.retriever.idf_of, reverse=True)[:2]
@@ -646,6 +650,8 @@ class Composer:
                 found = all(k in flat for k in keys) if figures else any(k in flat for k in keys)
                 if not found or _caption(line) or flat in own or own in flat or _GARBLED.search(line):
                     continue
+                if q.needs and not any(rx.search(line) for rx in q.needs):
+                    continue  # it must state what is asked too (the date of "언제"), not only name the thing
                 toks = set(tokens(line))
                 cover = sum(w if t in toks or t in flat else 0.6 * w if t in context else 0.0
                             for t, w in q.concepts.items()) / total
