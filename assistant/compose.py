@@ -647,17 +647,22 @@ class Composer:
             for line, page in zip(chunk.lines, chunk.pages):
                 flat = plain(line)
                 # figures: all of them; rare names: one is enough (each is in a handful of passages)
-                found = all(k in flat for k in keys) if figures else any(k in flat for k in keys)
+                found = all(_figure_in(k, flat) for k in keys) if figures else any(k in flat for k in keys)
                 if not found or _caption(line) or flat in own or own in flat or _GARBLED.search(line):
                     continue
-                if q.needs and not any(rx.search(line) for rx in q.needs):
+                if not all(rx.search(line) for rx in q.needs):
                     continue  # it must state what is asked too (the date of "언제"), not only name the thing
                 toks = set(tokens(line))
                 cover = sum(w if t in toks or t in flat else 0.6 * w if t in context else 0.0
                             for t, w in q.concepts.items()) / total
                 if cover >= ANSWER_MIN - 0.1 and (best is None or cover > best[0]):
-                    has = all if figures else any
-                    quote = next((x for x in sentences(line) if has(k in plain(x) for k in keys)), line)
+                    def states(sentence: str) -> bool:
+                        flat_sentence = plain(sentence)
+                        if figures:
+                            return all(_figure_in(k, flat_sentence) for k in keys)
+                        return any(k in flat_sentence for k in keys)
+
+                    quote = next((x for x in sentences(line) if states(x)), line)
                     best = (cover, Citation(0, chunk.source, other.title, other.date, page, chunk.text, quote))
         return best[1] if best else None
 
@@ -701,6 +706,11 @@ def _desk_citation(n: int, desk: Desk, person: Person | None) -> Citation:
 
 
 
+
+
+def _figure_in(figure: str, text: str) -> bool:
+    """The folded figure in the folded text as a whole number: "5명" is not in "25명"."""
+    return re.search(rf"(?<![\d,.]){re.escape(figure)}", text) is not None
 
 
 def _defines(subject: str, text: str) -> bool:
