@@ -75,6 +75,7 @@ RESULTS_BONUS = 0.1  # "선정 결과는?" prefers a sentence with figures
 MINISTRY_BONUS = 0.3  # a desk of the ministry the question names
 NAMED_CREDIT = 0.8  # a word of a quoted name, said by the passage's name rather than its sentence
 TOPIC_SLACK = 0.1  # a unit's document may cover this much less of the question than the best document
+TITLE_DOCS = 5  # retrieved documents whose title passage joins the candidates
 MAX_CORROBORATIONS = 2  # other passages of the same document cited for a quote's figures
 FIGURE_WINDOW = 16  # characters before a figure searched for the question's words
 CORROBORATION_PAIR = 4  # two figures that must both be in the other line may be this short in all
@@ -120,6 +121,13 @@ class Composer:
         for it in retriever.items:
             if it.chunk.kind != "contact":
                 self._by_source.setdefault(it.chunk.source, []).append(it)
+        self._title_chunk: dict[str, StoredChunk] = {}
+        for source, items in self._by_source.items():
+            title = plain(items[0].title)
+            found = next((it for it in items
+                          if it.chunk.kind == "text" and any(plain(ln) == title for ln in it.chunk.lines)), None)
+            if found is not None:
+                self._title_chunk[source] = found
         self.analyzer = Analyzer(retriever)
 
     def analyse(self, question: str) -> Query:
@@ -130,7 +138,7 @@ class Composer:
         """Answer from the hits: a contact look-up, quoted units, or a grounded refusal."""
         q = query or self.analyse(question)
         # Specific routes first; each declines (None) when it has no grounded answer.
-        every = self._units(q, hits)
+        every = self._units(q, [*hits, *self._title_hits(hits)])
         # "X는 어떤 역할을 하나요": a sentence saying "X는 …" answers before any section or summary.
         defined = any(u.defines and u.coverage >= ANSWER_MIN - 0.1 for u in every)
         routes = [
@@ -167,6 +175,18 @@ class Composer:
         if several and not (any(self._focus_met(q, u) for u in chosen) and any(self._anchored(q, u) for u in chosen)):
             return self._release_date(q, hits) or self._refusal(q, hits)
         return self._render(q, chosen)
+
+    def _title_hits(self, hits: list[Hit]) -> list[Hit]:
+        """The passage holding the title of each retrieved document, when retrieval missed it: a
+        press release's title often states its main fact ("67개 대학이 함께 만드는 …")."""
+        have = {hit.item.chunk.id for hit in hits}
+        extra: list[Hit] = []
+        for source in dict.fromkeys(hit.item.chunk.source for hit in hits[:TITLE_DOCS]):
+            item = self._title_chunk.get(source)
+            if item is not None and item.chunk.id not in have:
+                extra.append(Hit(item, 0.0, None, None))
+                have.add(item.chunk.id)
+        return extra
 
     def _cover(self, q: Query, best: _Unit, units: list[_Unit], every: list[_Unit]) -> list[_Unit]:
         """The best unit, then units that add what it lacks: an asked thing it does not have
