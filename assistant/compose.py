@@ -78,6 +78,7 @@ TOPIC_SLACK = 0.1  # a unit's document may cover this much less of the question 
 TITLE_DOCS = 5  # retrieved documents whose title passage joins the candidates
 MAX_CORROBORATIONS = 2  # other passages of the same document cited for a quote's figures
 FIGURE_WINDOW = 16  # characters before a figure searched for the question's words
+CORROBORATION_PAIR_COVER = 0.4  # question cover a line with both figures of a pair needs
 CORROBORATION_PAIR = 4  # two figures that must both be in the other line may be this short in all
 CORROBORATION_KEY = 6  # figures this long in all ("3,000명", "1,000명" + "400명") are specific enough to match on
 RARE_IDF = 5.0  # a word this rare names the same thing wherever it occurs (아이코어이앤씨)
@@ -635,10 +636,16 @@ class Composer:
             found.append((near, plain(m.group(0)), before))
         if not found:
             return []
-        asked = [(fig, before) for n, fig, before in found if n > 0] or [(fig, before) for _, fig, before in found]
+        asked = [(fig, before) for n, fig, before in found if n > 0]
+        if not asked:
+            return []  # the quote's figures answer something else than the question
         keys = sorted({fig for fig, _ in asked}, key=len, reverse=True)[:2]
-        if len(keys) == 1:  # a year said just before the figure belongs to the statement
-            keys += re.findall(r"20\d\d년", asked[0][1])[:1]
+        if len(keys) == 1:
+            # a figure listed with it in the same counter ("바이오(2개), 로봇(3개)"), or a year said
+            # just before it, belongs to the statement
+            counter = re.sub(r"[\d,.]", "", keys[0])
+            keys += [fig for _, fig, _ in found if fig != keys[0] and re.sub(r"[\d,.]", "", fig) == counter][:1]
+            keys += re.findall(r"20\d\d년", asked[0][1])[: 2 - len(keys)]
         return keys
 
     def _corroborate(self, q: Query, u: _Unit, cites: list[Citation]) -> Citation | None:
@@ -647,6 +654,8 @@ class Composer:
         and covers the question. Cited too, so a reader sees the statement in full."""
         keys = self._asked_figures(q, u.text)
         figures = bool(keys)
+        if not figures and HAS_NUMBER.search(u.text):
+            return None  # figures, none of them asked about: nothing to corroborate
         # one figure must be specific ("3,000명"); two that must share a line can be short ("9개", "12개")
         if keys and sum(map(len, keys)) < (CORROBORATION_KEY if len(keys) == 1 else CORROBORATION_PAIR):
             return None  # "18명" alone is in too many lines to mean the same statement
@@ -675,7 +684,9 @@ class Composer:
                 toks = set(tokens(line))
                 cover = sum(w if t in toks or t in flat else 0.6 * w if t in context else 0.0
                             for t, w in q.concepts.items()) / total
-                if cover >= ANSWER_MIN - 0.1 and (best is None or cover > best[0]):
+                # two figures found together are strong evidence of the same statement: less cover will do
+                need = CORROBORATION_PAIR_COVER if figures and len(keys) > 1 else ANSWER_MIN - 0.1
+                if cover >= need and (best is None or cover > best[0]):
                     def states(sentence: str) -> bool:
                         flat_sentence = plain(sentence)
                         if figures:
