@@ -18,8 +18,8 @@ class DateMention:
 
 
 _PATTERNS: list[tuple[str, str]] = [
-    # ’26.4.29. / ’27.3. / ’26.7월: dates with a two-digit year
-    ("short_date", r"[’'‘`]\s?\d{2}\.\s?\d{1,2}(?:\.\s?\d{1,2}\.?|\.|\s?월)"),
+    # ’26.4.29. / ’27.3. / ’26.7월 / (’26.12): dates with a two-digit year
+    ("short_date", r"[’'‘`]\s?\d{2}\.\s?\d{1,2}(?:\.\s?\d{1,2}\.?|\.|\s?월|(?=\)))"),
     # '30년 / ’30년 / ‘27년: two-digit years with an apostrophe
     ("short_year", r"[’'‘`]\s?\d{2}\s?년"),
     ("this_year", r"올해|금년"),
