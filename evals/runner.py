@@ -12,11 +12,11 @@ from assistant.settings import Settings
 from evals.scorers import KINDS, Case, Tally, load_cases
 
 ROOT = Path.cwd()
-# CI fails below these: a regression guard set a little under the measured run (fact 0.870, hit 0.870,
-# refusal 0.955 on 337 questions, 211 of them written by readers the code was not tuned on). Issue #4
-# asks for at least 0.85 / 0.90 / 0.80: fact accuracy and refusals are gated at or above that; citation hit is
-# not there yet (README, "Evals").
-THRESHOLDS = {"fact_accuracy": 0.85, "citation_hit": 0.85, "refusal_accuracy": 0.9}
+# CI fails below these: issue #4's floors (fact 0.85, citation hit 0.90) and refusal 0.90, under the
+# measured run (fact 0.898, hit 0.908, refusal 0.955 on 337 questions, 211 of them written by readers
+# the code was not tuned on). The metrics did not move when query vectors were perturbed (noise of
+# 0.003 per dimension: `python -m evals.stability`), so the margin is not floating-point luck.
+THRESHOLDS = {"fact_accuracy": 0.85, "citation_hit": 0.9, "refusal_accuracy": 0.9}
 
 
 def score(cases: list[Case], ask: Any, root: Path) -> tuple[dict[str, Any], list[dict[str, Any]]]:
