@@ -28,7 +28,7 @@ from assistant.question import (
     Query,
     ordinals,
 )
-from assistant.retrieval import PAREN, Hit, Retriever
+from assistant.retrieval import Hit, Retriever, spellings
 from assistant.store import StoredChunk
 from assistant.text import fold, plain, sentences, tokens
 from ingest.chunker import is_heading
@@ -104,8 +104,6 @@ class _Unit:
     met: frozenset[int] = frozenset()  # indices of the question's needs this unit has
     seq: int = 0  # position in the hits, in reading order
     defines: bool = False  # says "<the question's subject>는 …": a definition or a role
-
-
 
 
 class Composer:
@@ -281,7 +279,7 @@ class Composer:
                 spellings = (t, *q.alternatives.get(t, ()))
                 # Containment too: Kiwi may cut "코어인재" as one noun in a passage, two in a question.
                 if any(a in u.toks or (len(a) > 1 and a in folded) for a in spellings) or (
-                        YEAR_TOKEN.match(t) and (f"'{t[2:]}" in folded or re.search(rf"(?<![\d.]){t[2:]}년", folded))):
+                        YEAR_TOKEN.match(t) and _short_year(t, folded)):
                     covered += w
                 elif named and t in q.name_words:
                     covered += NAMED_CREDIT * w
@@ -301,11 +299,11 @@ class Composer:
                 u.score += RESULTS_BONUS  # "선정 결과는?": the figures are the result
             if len(q.needs) > 1 and len(u.met) == len(q.needs):
                 u.score += ALL_NEEDS_BONUS  # "몇 년 동안 얼마": one sentence with both beats two halves
-            if each and sum(1 for t in q.concepts if re.search(re.escape(t) + r"[\s(]{0,2}\d", plain(u.text))) >= 2:
+            if each and sum(1 for t in q.concepts if re.search(re.escape(t) + r"[\s(]{0,2}\d", folded)) >= 2:
                 u.score += EACH_BONUS  # "바이오와 로봇은 각각 몇 개": "바이오(2개), 로봇(3개)"
             if breakdown_free and _BREAKDOWN.search(u.text):
                 u.score -= BREAKDOWN_PENALTY  # "학년별 …" answers "by grade", not the total asked for
-            title_only = plain(u.text) in plain(u.hit.item.title) and not (HAS_NUMBER.search(u.text) or HAS_DATE.search(u.text))
+            title_only = folded in plain(u.hit.item.title) and not (HAS_NUMBER.search(u.text) or HAS_DATE.search(u.text))
             # "□ … 금액임" is a sentence; "3. 학생 1인당 … 45만 8천원으로 … 감소" is a summary line
             heading = is_heading(u.text) and not _SENTENCE_END.search(u.text) and len(u.text) < 60
             if len(u.text) < 12 or _TOC.search(u.text) or heading or title_only:
@@ -331,7 +329,7 @@ class Composer:
             return True  # "학교당" is written "교당", "학교 수" "20개교"
         # "지원금" is "지원" with an amount of money (5억 원을 추가로 지원), "참여율" "참여" with a percentage
         stem, suffix = focus[:-1], focus[-1:]
-        if len(stem) > 1 and stem in plain(u.line) and suffix in _SUFFIX_UNITS and _SUFFIX_UNITS[suffix].search(u.text):
+        if len(stem) > 1 and stem in line and suffix in _SUFFIX_UNITS and _SUFFIX_UNITS[suffix].search(u.text):
             return True
         # a line under a heading that names it: "□ 개소식 개요" / "◦ (일시/장소) …"; a field line
         # "◦ (일시/장소) …" belongs to the block it sits in
@@ -343,17 +341,16 @@ class Composer:
         """Every quoted name the question uses is in the unit's passage, section or title, in some
         spelling: "이아이콘(e-ICON) 세계대회" is also "이아이콘 세계대회"."""
         item = u.hit.item
-        raw = f"{item.title} {item.chunk.section} {u.passage}"
-        spelled = (plain(raw), plain(PAREN.sub(r"\1", raw)), plain(PAREN.sub(r"\2", raw)))
+        spelled = spellings(f"{item.title} {item.chunk.section} {u.passage}")
         return all(any(form in t for form in forms for t in spelled) for forms in q.names)
 
     def _anchored(self, q: Query, u: _Unit) -> bool:
         """The unit's passage, section or document title names what the question is about: its
         anchor noun and every quoted name of the corpus it uses."""
-        item = u.hit.item
-        text = plain(f"{item.title} {item.chunk.section} {u.passage}")
         if not self._names_present(q, u):
             return False  # 「모두의 한국어」 asked about; this passage is about another programme
+        item = u.hit.item
+        text = plain(f"{item.title} {item.chunk.section} {u.passage}")
         full = next((plain(f) for f, aliases in _MINISTRY_ALIASES.items() if q.anchor in aliases), None)
         return not q.anchor or q.anchor in u.context or q.anchor in text or (full is not None and full in text)
 
@@ -397,10 +394,10 @@ class Composer:
             if line_years and str(int(item.date[:4]) + offset) not in line_years:
                 return True
         for y in q.years:
-            if line_years and y not in line_years and not re.search(rf"[’'‘]{y[2:]}|(?<![\d.]){y[2:]}년", plain(u.line)):
+            if line_years and y not in line_years and not _short_year(y, plain(u.line)):
                 return True  # the quoted line is about other years ("2025년 … 총액" for "2024년 총액")
-            if y in named or y in text or f"'{y[2:]}" in text or re.search(rf"(?<![\d.]){y[2:]}년", text):
-                continue  # 2020 is also '20년 and (20년말)
+            if y in named or y in text or _short_year(y, text):
+                continue
             # the passage is dated by other years ("2025년 총액") or, naming none, by its document
             if named or y != item.date[:4]:
                 return True
@@ -435,7 +432,7 @@ class Composer:
             for sent in sentences(line):
                 if len(picked) < SECTION_SENTENCES and not _TOC.search(sent):
                     picked.append((sent, chunk.text, page))
-        if not any(_SENTENCE_END.search(sent) or sent.rstrip().endswith(("함", "임", "음")) for sent, _, _ in picked):
+        if not any(_SENTENCE_END.search(sent) for sent, _, _ in picked):
             return None  # labels and table cells: not something to quote as the section's content
         return _quoted(q, hit.item, picked, f"「{hit.item.title}」({hit.item.date})의 '{chunk.section}' 부분입니다:")
 
@@ -453,8 +450,8 @@ class Composer:
         source = best[1].item.chunk.source
         item = best[1].item
         lead: list[tuple[str, str, int | None]] = []
-        for other in self.retriever.items:
-            if other.chunk.source != source or other.chunk.kind != "text":
+        for other in self._by_source.get(source, ()):
+            if other.chunk.kind != "text":
                 continue
             for line, page in zip(other.chunk.lines, other.chunk.pages):
                 if len(line) < 40 or _TOC.search(line) or is_heading(line) or not _SENTENCE_END.search(line):
@@ -667,32 +664,33 @@ class Composer:
             return None
         total = sum(q.concepts.values()) or 1.0
         own = plain(u.text)
+
+        def states(text: str) -> bool:
+            flat_text = plain(text)
+            if figures:  # all the figures; of rare names one is enough (each is in a handful of passages)
+                return all(_figure_in(k, flat_text) for k in keys)
+            return any(k in flat_text for k in keys)
+
         best: tuple[float, Citation] | None = None
         for other in self._by_source.get(u.hit.item.chunk.source, ()):
             chunk = other.chunk
             if any(c.text == chunk.text for c in cites):
                 continue
-            context = set(tokens(f"{other.title} {chunk.section}"))
+            context: set[str] | None = None
             for line, page in zip(chunk.lines, chunk.pages):
                 flat = plain(line)
-                # figures: all of them; rare names: one is enough (each is in a handful of passages)
-                found = all(_figure_in(k, flat) for k in keys) if figures else any(k in flat for k in keys)
-                if not found or _caption(line) or flat in own or own in flat or _GARBLED.search(line):
+                if not states(line) or _caption(line) or flat in own or own in flat or _GARBLED.search(line):
                     continue
                 if not all(rx.search(line) for rx in q.needs):
                     continue  # it must state what is asked too (the date of "언제"), not only name the thing
                 toks = set(tokens(line))
+                if context is None:
+                    context = set(tokens(f"{other.title} {chunk.section}"))
                 cover = sum(w if t in toks or t in flat else 0.6 * w if t in context else 0.0
                             for t, w in q.concepts.items()) / total
                 # two figures found together are strong evidence of the same statement: less cover will do
                 need = CORROBORATION_PAIR_COVER if figures and len(keys) > 1 else ANSWER_MIN - 0.1
                 if cover >= need and (best is None or cover > best[0]):
-                    def states(sentence: str) -> bool:
-                        flat_sentence = plain(sentence)
-                        if figures:
-                            return all(_figure_in(k, flat_sentence) for k in keys)
-                        return any(k in flat_sentence for k in keys)
-
                     quote = next((x for x in sentences(line) if states(x)), line)
                     best = (cover, Citation(0, chunk.source, other.title, other.date, page, chunk.text, quote))
         return best[1] if best else None
@@ -735,8 +733,9 @@ def _desk_citation(n: int, desk: Desk, person: Person | None) -> Citation:
     return Citation(n, desk.source, desk.title, desk.date, desk.page, desk.passage, quote)
 
 
-
-
+def _short_year(year: str, text: str) -> bool:
+    """The folded text writes the year short: 2020 as '20 ('20년, ’20.3.) or 20년 ((20년말))."""
+    return f"'{year[2:]}" in text or re.search(rf"(?<![\d.]){year[2:]}년", text) is not None
 
 
 def _figure_in(figure: str, text: str) -> bool:
@@ -778,8 +777,6 @@ def _caption(line: str) -> bool:
 def _names(u: _Unit, token: str) -> bool:
     """The unit's own text has the token (as a morpheme, or spelled inside a longer word)."""
     return token in u.toks or (len(token) > 1 and token in plain(u.text))
-
-
 
 
 def _same_people(a: Desk, b: Desk) -> bool:

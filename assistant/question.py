@@ -232,5 +232,6 @@ def ordinals(text: str) -> frozenset[tuple[str, int]]:
             found.add((kind, int(n)))
     return frozenset(found)
 
+
 def _one_off(a: str, b: str) -> bool:
     return len(a) == len(b) and sum(x != y for x, y in zip(a, b)) == 1

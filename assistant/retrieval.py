@@ -129,7 +129,13 @@ def quoted_names(texts: Iterable[str]) -> dict[str, frozenset[str]]:
             name = next(g for g in m.groups() if g).strip()
             if not re.search(r"[가-힣]{2}", name) or len(fold(name)) < 4:
                 continue
-            forms = frozenset(plain(f) for f in (name, PAREN.sub(r"\2", name), PAREN.sub(r"\1", name)))
+            forms = frozenset(spellings(name))
             for form in forms:
                 names[form] = names.get(form, frozenset()) | forms
     return names
+
+
+def spellings(text: str) -> tuple[str, str, str]:
+    """text folded as written, with each parenthesised part dropped, and with it instead of the word
+    before it: "인공지능(AI) 중점학교" -> 인공지능(ai)중점학교, 인공지능중점학교, ai중점학교."""
+    return plain(text), plain(PAREN.sub(r"\1", text)), plain(PAREN.sub(r"\2", text))
