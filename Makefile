@@ -23,10 +23,10 @@ run: index  ## serve the Gradio chat
 	$(PY) -m assistant serve --index $(INDEX) --host $(HOST) --port $(PORT)
 
 lint: setup
-	$(PY) -m ruff check assistant ingest evals tests
+	$(PY) -m ruff check core assistant ingest evals tests
 
 typecheck: setup
-	$(PY) -m mypy assistant ingest evals
+	$(PY) -m mypy core assistant ingest evals
 
 # Debian's Chromium, ChromeDriver and a Korean font for the browser test (no browser download).
 browser-deps:

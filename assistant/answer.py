@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 
@@ -20,19 +20,40 @@ class Citation:
 
 
 @dataclass(frozen=True)
+class Part:
+    """One asking part of a message (a letter asks up to several things) and its own answer."""
+
+    question: str
+    answer: str  # with [n] markers into the message's citations
+    answerable: bool
+    citations: tuple[int, ...]  # the n of every citation this part uses
+
+
+@dataclass(frozen=True)
 class Answer:
     """What the assistant says, whether the documents answer it, and the citations behind it."""
 
     question: str
     answer: str  # with [n] markers
-    answerable: bool
+    answerable: bool  # true when at least one part is answered
     citations: tuple[Citation, ...]
+    parts: tuple[Part, ...] = ()
+    resolved: str = ""  # the question as interpreted against the conversation, when it differs
+    route: str = ""  # the strategy that answered (or refused), for -v and the logs
+    trace: tuple[dict[str, Any], ...] = field(default=(), compare=False)  # top candidates' scores, for -v
 
     def to_dict(self) -> dict[str, Any]:
-        """The stable JSON contract of `ask --json`."""
-        return {
+        """The stable JSON contract of `ask --json` (parts and resolved are additive)."""
+        out: dict[str, Any] = {
             "question": self.question,
             "answer": self.answer,
             "answerable": self.answerable,
             "citations": [asdict(c) for c in self.citations],
+            "parts": [
+                {"question": p.question, "answer": p.answer, "answerable": p.answerable, "citations": list(p.citations)}
+                for p in self.parts
+            ],
         }
+        if self.resolved:
+            out["resolved"] = self.resolved
+        return out

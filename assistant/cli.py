@@ -9,11 +9,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from assistant.errors import UserError
 from assistant.settings import Settings, load_settings
+from core.errors import UserError
 
 log = logging.getLogger("assistant")
-ROOT = Path.cwd()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -94,7 +93,7 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
         if not p.exists():
             raise UserError(f"{p}: no such file or directory")
     start = time.perf_counter()
-    indexer = Indexer(settings.index_dir, ROOT)
+    indexer = Indexer(settings.index_dir, Path.cwd())  # sources are cited relative to where the command runs
     try:
         report = indexer.ingest(paths, progress=not args.quiet and sys.stderr.isatty())
     finally:
@@ -166,8 +165,8 @@ def render_text(answer: dict[str, Any]) -> str:
 
 def cmd_facts(args: argparse.Namespace, settings: Settings) -> int:
     """List contacts, targets or resolved dates, optionally filtered by text."""
-    from assistant import store
     from assistant.facts import FactBook, fact_rows
+    from core import store
 
     db = store.connect(settings.index_dir)
     rows = fact_rows(FactBook(db), args.kind, args.query, db)

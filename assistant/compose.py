@@ -11,8 +11,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from assistant.answer import Answer, Citation
-from assistant.dates import annotate
-from assistant.facts import Desk, FactBook, Person
+from assistant.facts import FactBook
 from assistant.question import (
     HANGUL_ONLY,
     HAS_DATE,
@@ -29,10 +28,11 @@ from assistant.question import (
     ordinals,
 )
 from assistant.retrieval import Hit, Retriever, spellings
-from assistant.store import StoredChunk
-from assistant.text import fold, plain, sentences, tokens
-from ingest.chunker import is_heading
-from ingest.patterns import ROLES
+from core.dates import annotate
+from core.lexicons import ministries
+from core.patterns import ROLES, is_heading
+from core.records import Contact, Desk, StoredChunk
+from core.text import fold, plain, sentences, tokens
 
 _PHONE = re.compile(r"0\d{1,2}-\d{3,4}-\d{4}")
 _ANY_PHONE = re.compile(r"(?<![\d-])(?:0\d{1,2}|1\d{3})-\d{3,4}(?:-\d{4})?(?![\d-])")  # 044-203-6364, 1566-0562
@@ -351,7 +351,7 @@ class Composer:
             return False  # 「모두의 한국어」 asked about; this passage is about another programme
         item = u.hit.item
         text = plain(f"{item.title} {item.chunk.section} {u.passage}")
-        full = next((plain(f) for f, aliases in _MINISTRY_ALIASES.items() if q.anchor in aliases), None)
+        full = next((plain(f) for f, aliases in ministries().items() if q.anchor in aliases), None)
         return not q.anchor or q.anchor in u.context or q.anchor in text or (full is not None and full in text)
 
     def _topic_cover(self, q: Query, hits: list[Hit]) -> dict[str, float]:
@@ -499,7 +499,7 @@ class Composer:
     def _person_lookup(self, q: Query, question: str) -> Answer | None:
         """Reverse look-up: a phone number or a known person's name in the question."""
         phone = _PHONE.search(question.replace(" ", ""))
-        found: list[tuple[Desk, Person]] = []
+        found: list[tuple[Desk, Contact]] = []
         if phone:
             found = self.facts.by_phone(phone.group(0))
         else:
@@ -518,7 +518,7 @@ class Composer:
         cites: list[Citation] = []
         for desk, person in found:
             n = len(cites) + 1
-            who = f"{person.role} {person.name}({person.phone})"
+            who = person.label()
             lines.append(f"{desk.date} {desk.title}: {desk.unit} {who} [{n}]")
             cites.append(_desk_citation(n, desk, person))
         head = "문서에 나온 담당자 정보입니다 (최신 문서부터):" if len(found) > 1 else "문서에 나온 담당자 정보입니다:"
@@ -586,7 +586,7 @@ class Composer:
                     continue
                 cites.append(_desk_citation(len(cites) + 1, other, None))
                 notes.append(f"- {label}({other.date}) 기준 {other.department}: "
-                             f"{', '.join(f'{p.role} {p.name}({p.phone})' for p in other.people)} [{len(cites)}]")
+                             f"{', '.join(p.label() for p in other.people)} [{len(cites)}]")
         text = f"담당 부서 — 「{best.title}」({best.date}) 기준:\n" + "\n".join(lines)
         unlisted = _UNLISTED.search(q.question)
         if unlisted and not any(_UNLISTED.search(d.passage) or "@" in d.passage for d in chosen):
@@ -726,7 +726,7 @@ def _quoted(q: Query, item: StoredChunk, picked: list[tuple[str, str, int | None
     return Answer(q.question, intro + "\n" + "\n".join(parts), True, tuple(cites))
 
 
-def _desk_citation(n: int, desk: Desk, person: Person | None) -> Citation:
+def _desk_citation(n: int, desk: Desk, person: Contact | None) -> Citation:
     quote = desk.passage
     if person is not None:
         quote = next((line for line in desk.passage.split("\n") if person.name in line), desk.passage)
@@ -749,10 +749,6 @@ def _defines(subject: str, text: str) -> bool:
     return any(f"{subject}{p}" in head for p in ("은", "는", "이란", "란", "이다", "이며"))
 
 
-# Short names of ministries, as questions write them.
-_MINISTRY_ALIASES = {"과학기술정보통신부": ("과기정통부", "과기부", "msit"), "교육부": ("moe",), "행정안전부": ("행안부",),
-                     "성평등가족부": ("성평등부", "여가부"), "방송미디어통신위원회": ("방미통위",),
-                     "고용노동부": ("고용부", "노동부"), "산업통상부": ("산업부",), "중소벤처기업부": ("중기부",)}
 
 
 def _ministry_named(office: str, question: str) -> bool:
@@ -760,7 +756,7 @@ def _ministry_named(office: str, question: str) -> bool:
     if not office.endswith(("부", "위원회", "처", "청")):
         return False
     q = plain(question)
-    return plain(office) in q or any(alias in q for alias in _MINISTRY_ALIASES.get(office, ()))
+    return plain(office) in q or any(alias in q for alias in ministries().get(office, ()))
 
 
 def _caption(line: str) -> bool:

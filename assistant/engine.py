@@ -8,11 +8,11 @@ from pathlib import Path
 
 from assistant.answer import Answer
 from assistant.compose import Composer
-from assistant.embedder import E5Embedding
 from assistant.facts import FactBook
 from assistant.llm import LLMWriter
 from assistant.retrieval import Retriever
 from assistant.settings import Settings
+from core.embedder import E5Embedding
 
 log = logging.getLogger(__name__)
 

@@ -14,7 +14,7 @@ import urllib.error
 import urllib.request
 
 from assistant.answer import Answer
-from assistant.text import fold
+from core.text import fold
 
 log = logging.getLogger(__name__)
 

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
 from assistant.glossary import korean_terms, synonym_groups
 from assistant.retrieval import PAREN, Retriever
-from assistant.text import focus_noun, plain, respace, subject_of, tokens, topic_nouns, verb_roots
-from ingest.patterns import ROLES
+from core.lexicons import counter_answers, question_counters, slang
+from core.patterns import ROLES
+from core.text import focus_noun, plain, respace, subject_of, tokens, topic_nouns, verb_roots
 
 # What the question asks for.
 _INTENTS = {
@@ -51,14 +53,8 @@ YEAR_TOKEN = re.compile(r"^20\d\d$")  # "2030" in a question is "'30년" in a pa
 YEAR = re.compile(r"(20\d\d)\s*(?:년|학년도)|[’'‘](\d\d)(?:\s*년|(?=[).]))")  # 2026년, ’25년, (’25), ’26.4.
 RELATIVE_YEAR = re.compile(r"올해|금년|작년|지난해|내년")
 RELATIVE_YEARS = {"올해": 0, "금년": 0, "작년": -1, "지난해": -1, "내년": 1}
-_COUNTER_ALTS = {"개교": r"개교|개\s?대학|개\s?학교", "곳": r"곳|개소|개\s?\S{0,6}기관|개", "개소": r"개소|곳|개",
-                 "살": r"세|살", "세": r"세|살", "퍼센트": r"%", "프로": r"%", "%": r"%", "번": r"번|회|차례",
-                 "차례": r"차례|회|번", "시간": r"시간|차시", "차시": r"차시|시간"}
 # A place, or where to go to do something: a venue, or a website ("누리집(newsac.kosac.re.kr)").
 HAS_PLACE = re.compile(r"에서|장소|온라인|개최지|소재|누리집|홈페이지|https?://|www\.|\w\.(?:kr|com|net|org)\b")
-# Counters in a question ("몇 곳", "몇 개교") ask for a number; the number intent handles them.
-_COUNTERS = frozenset({"곳", "개", "명", "개교", "개소", "건", "장", "회", "가지", "차례", "번", "년", "월", "일", "퍼센트",
-                       "프로", "퍼센트포인트", "포인트", "살", "세", "편", "팀", "종", "차시", "개월", "점"})
 HAS_DATE = re.compile(
     r"연말|연초|상반기|하반기|분기|[초중하]순|신학기|\d{1,2}\s*월|\d{4}\s*[.년]|\d{1,2}\s*일|까지|올해|내년|연내|"
     r"[’'‘]\d{2}\s?년|\d{1,2}\.\s?\d{1,2}\."
@@ -70,10 +66,6 @@ _HANGUL = re.compile(r"[가-힣]")
 # Words that ask for content rather than name it ("…의 미션은?", "주요 내용"): not coverage.
 _ASKING = frozenset({"미션", "내용", "역할", "주요", "설명", "요약", "개요", "무슨", "정보", "알다", "궁금",
                      "보도", "자료", "보도자료", "문서", "정의", "의미", "뜻", "방향", "주소"})
-# Words citizens type that the documents do not use (민원 questions): 고딩 -> 고등학생, 쌤 -> 교원.
-_SLANG = {"고딩": "고등학생", "중딩": "중학생", "초딩": "초등학생", "대딩": "대학생", "쌤": "교원", "선생님": "교원",
-          "나이": "연령", "한달": "월", "한 달": "월"}
-_SLANG_RX = re.compile("|".join(_SLANG))
 _UNSPACED = re.compile(r"[가-힣A-Za-z]{9,}")
 _HANGUL_RUN = re.compile(r"[가-힣]{3,}")
 HANGUL_ONLY = re.compile(r"^[가-힣]+$")
@@ -124,7 +116,8 @@ class Analyzer:
         english = len(letters) > 2 * len(_HANGUL.findall(question))
         # typed without spaces ("교육공공데이터AI활용대회 작품제출마감이언제까지임?"): Kiwi puts them back
         spaced = respace(question) if _UNSPACED.search(question) else question
-        spaced = _SLANG_RX.sub(lambda m: _SLANG[m.group(0)], spaced)
+        # words citizens type that the documents do not use (core/lexicon/slang.tsv): 고딩 -> 고등학생
+        spaced = _slang_rx().sub(lambda m: slang()[m.group(0)], spaced)
         repaired = self.repair(spaced)
         source, extra = repaired, []
         if english:
@@ -137,7 +130,7 @@ class Analyzer:
         # A joined noun run the index never saw ("사교육비조사결과발표") is an artefact of a
         # question typed without spaces, not a missing concept; its parts carry the meaning.
         toks = [t for t in dict.fromkeys([*tokens(source), *extra])
-                if (t in single or t in self.retriever.idf) and t not in _ASKING and t not in _COUNTERS]
+                if (t in single or t in self.retriever.idf) and t not in _ASKING and t not in question_counters()]
         verbs, predicates = verb_roots(source)
         # An English question's head noun is a guess through the glossary: not a requirement.
         focus = "" if english else focus_noun(repaired)
@@ -171,7 +164,7 @@ class Analyzer:
                     noun = re.escape(after.group(1)) if after and after.group(1) else ""
                     needs.append(re.compile(rf"\d[\d,.]*\s?(?:여\s?)?(?:개|곳{'|' + noun if noun else ''})"))
                 elif counter:
-                    unit = _COUNTER_ALTS.get(counter, re.escape(counter))
+                    unit = counter_answers().get(counter, re.escape(counter))
                     needs.append(re.compile(rf"\d[\d,.]*\s?(?:만|천|백)?\s?(?:여\s?)?(?:{unit})"))
                 elif m.group(0) == "얼마" and not question[m.end():].startswith("나") and (
                         _MONEY_WORDS.search(question) or not _COUNT_WORDS.search(question)):
@@ -218,6 +211,11 @@ class Analyzer:
                     out = out.replace(stem, fix)
                     break
         return out
+
+
+@cache
+def _slang_rx() -> re.Pattern[str]:
+    return re.compile("|".join(map(re.escape, slang())))
 
 
 def ordinals(text: str) -> frozenset[tuple[str, int]]:

@@ -14,9 +14,10 @@ from typing import Any
 
 import numpy as np
 
-from assistant import store
-from assistant.embedder import E5Embedding
-from assistant.text import fold, plain, tokens
+from core import store
+from core.embedder import E5Embedding
+from core.records import StoredChunk
+from core.text import fold, plain, tokens
 
 log = logging.getLogger(__name__)
 RRF_K = 60  # the constant of Cormack et al.; rank 1 scores 1/61
@@ -26,7 +27,7 @@ RRF_K = 60  # the constant of Cormack et al.; rank 1 scores 1/61
 class Hit:
     """A retrieved chunk with its fused score and the rank each retriever gave it (0-based)."""
 
-    item: store.StoredChunk
+    item: StoredChunk
     score: float
     dense_rank: int | None
     bm25_rank: int | None

@@ -11,7 +11,7 @@ from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
-from assistant.errors import UserError
+from core.errors import UserError
 
 
 @dataclass(frozen=True)

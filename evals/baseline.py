@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from assistant.embedder import E5Embedding
+from core.embedder import E5Embedding
 from ingest.loaders import SUPPORTED, load, read_manifest
 
 _SENTENCE_END = re.compile(r"(?<=[.!?。])\s+|\n+")

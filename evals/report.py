@@ -14,7 +14,7 @@ def write_report(out: Path, result: dict[str, Any], ours: list[dict[str, Any]],
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from evals.runner import table
+    from evals.tables import table
 
     out.mkdir(parents=True, exist_ok=True)
     kinds = list(result["ours"]["by_kind"])

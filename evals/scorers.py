@@ -8,7 +8,8 @@ from pathlib import Path
 from statistics import median
 from typing import Any
 
-from assistant.text import fold
+from core.errors import UserError
+from core.text import fold
 
 KINDS = ("target", "mission", "contact", "routing", "event", "temporal", "overview", "crossdoc", "noisy",
          "crosslingual", "unanswerable")
@@ -32,15 +33,19 @@ def load_cases(paths: list[Path]) -> list[Case]:
     """Gold cases from JSONL files; a malformed line is an error naming the file and line."""
     cases: list[Case] = []
     for path in paths:
-        for i, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise UserError(f"{path}: cannot read the gold file ({exc})") from exc
+        for i, line in enumerate(text.splitlines(), start=1):
             if not line.strip():
                 continue
             try:
                 o = json.loads(line)
                 cases.append(Case(o["id"], o["kind"], o["question"], bool(o["answerable"]),
                                   tuple(tuple(g) for g in o["facts"]), o["support"], o["source_hint"], o.get("page")))
-            except (json.JSONDecodeError, KeyError, TypeError) as exc:
-                raise ValueError(f"{path}:{i}: not a gold case ({exc})") from exc
+            except (json.JSONDecodeError, KeyError, TypeError, AttributeError) as exc:
+                raise UserError(f"{path}:{i}: not a gold case ({type(exc).__name__}: {exc})") from exc
     return cases
 
 

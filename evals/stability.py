@@ -14,9 +14,9 @@ from typing import Any
 
 import numpy as np
 
-from assistant import embedder
 from assistant.engine import Engine
 from assistant.settings import load_settings
+from core import embedder
 from evals.scorers import citation_hit, fact_ok, load_cases
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -11,47 +11,16 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
 
+from core.patterns import CONTACT_LINE, is_heading, opens_desk
+from core.records import Chunk
 from ingest.document import Block, Document
-from ingest.patterns import CONTACT_LINE, opens_desk
 
 MAX_CHARS = 900  # ~450 e5 tokens of Korean: under the embedder's 512-token window
 TARGET_CHARS = 600
 
-_HEADING = re.compile(
-    r"^\s*(?:[①-⑳❶-❿➊-➓]|[ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩ]\s*[.．]|□|【?\s*[붙참]\s*[임고]\s*\d*\s*】?|\[\s*붙\s*임|\d+\s*[.．]\s+\S)"
-)
 _CONTACT_ROW = re.compile(r"\d{2,4}[-)]\s?\d{3,4}-\d{4}")
 _ROLE = re.compile(r"책임자|담당자|과\s*장|팀\s*장|사무관|주무관|연구관|연구사|서기관")
-
-
-@dataclass(frozen=True)
-class Chunk:
-    """A retrievable passage: verbatim lines of one document, each with its page."""
-
-    id: str
-    source: str
-    ordinal: int
-    kind: str  # "text" | "table" | "contact"
-    section: str  # heading of the section the chunk sits in ("" before the first heading)
-    lines: tuple[str, ...]
-    pages: tuple[int | None, ...]
-
-    @property
-    def text(self) -> str:
-        """The passage as the document has it, one line per paragraph or table row."""
-        return "\n".join(self.lines)
-
-    @property
-    def page(self) -> int | None:
-        """The page the passage starts on."""
-        return self.pages[0] if self.pages else None
-
-
-def is_heading(text: str) -> bool:
-    """True for a line that opens a section of a press release or plan."""
-    return bool(_HEADING.match(text)) and len(text) < 120
 
 
 def _is_contact_line(text: str) -> bool:

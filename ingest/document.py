@@ -1,8 +1,10 @@
-"""Records shared by the loaders, the chunker and the indexer."""
+"""Records of a loaded document, shared by the loaders, the chunker and the indexer."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+
+from core.records import DocMeta
 
 
 @dataclass(frozen=True)
@@ -12,16 +14,6 @@ class Block:
     text: str
     page: int | None = None
     table: int | None = None  # index of the table within the document; None for a paragraph
-
-
-@dataclass(frozen=True)
-class DocMeta:
-    """Bibliographic metadata of one document."""
-
-    title: str
-    date: str  # YYYY-MM-DD, or "" when unknown
-    publisher: str = ""
-    url: str = ""
 
 
 @dataclass(frozen=True)

@@ -6,31 +6,14 @@ Every fact keeps the chunk it came from and the verbatim passage (table rows or 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
-from assistant.dates import DateMention, resolve
-from assistant.text import sentences
-from ingest.chunker import Chunk
-from ingest.patterns import PERSON, ROLES, opens_desk
+from core.dates import DateMention, resolve
+from core.patterns import PERSON, ROLES, opens_desk
+from core.records import Chunk, Contact, Target
+from core.text import sentences
 
 _UNIT_END = re.compile(r"(과|팀|담당관|센터|단|본부|실|연수원|TF|T/F|추진단|기획단)$")
 _LABEL = re.compile(r"[(<＜〈]([^()<>＜＞〈〉]{1,40})[)>＞〉]")
-
-
-@dataclass(frozen=True)
-class Contact:
-    """One person of a contact table."""
-
-    chunk_id: str
-    section: str  # the TF or section label the table gives, noise cleaned ("AI인재 TF", "총괄")
-    office: str  # 실/국/관 or ministry written before the department
-    department: str  # 과/팀
-    position: str  # 책임자 | 담당자 | ""
-    role: str  # 과장, 사무관 ... without inner spaces
-    name: str
-    phone: str
-    passage: str  # the verbatim rows of the desk this person belongs to
-    page: int | None
 
 
 def clean_label(label: str) -> str:
@@ -121,18 +104,6 @@ _QUANTITY = re.compile(
 )
 _PLAN = re.compile(r"(확보|양성|발굴|구축|달성|지원|추진|마련|도입|개발|선정|육성|목표|확대|보급|창출|운영|제공)")
 _NOT_TARGET_UNIT = re.compile(r"^\d{1,2}\s?시간$")
-
-
-@dataclass(frozen=True)
-class Target:
-    """A planned quantity: subject, number with unit, deadline, and the sentence that states it."""
-
-    chunk_id: str
-    subject: str
-    quantity: str
-    deadline: str
-    sentence: str
-    page: int | None
 
 
 def extract_targets(chunks: list[Chunk], doc_date: str) -> list[Target]:

@@ -16,8 +16,7 @@ from pathlib import Path
 import olefile
 
 from ingest.document import Block, LoadError
-from ingest.pages import PageTracker
-from ingest.tables import Grid
+from ingest.walker import Walker
 
 _BEGIN = 0x10
 PARA_HEADER = _BEGIN + 50
@@ -72,7 +71,7 @@ def read_hwp5(path: Path) -> tuple[list[Block], bool]:
             walker.pages.new_page()
             for rec in _tree(_records(data)):
                 if rec.tag == PARA_HEADER:
-                    walker.top_paragraph(rec)
+                    walker.top(rec)
     return walker.blocks, True
 
 
@@ -133,54 +132,41 @@ def _ctrl_id(rec: _Rec) -> bytes:
     return rec.data[:4][::-1] if len(rec.data) >= 4 else b""
 
 
-class _Walker:
-    def __init__(self) -> None:
-        self.blocks: list[Block] = []
-        self.pages = PageTracker()
-        self.tables = 0
-
-    @property
-    def page(self) -> int:
-        return self.pages.page
-
-    def top_paragraph(self, rec: _Rec) -> None:
-        segs = _vertpos(rec)
+class _Walker(Walker[_Rec]):
+    def top(self, rec: _Rec) -> None:
         breaks = rec.data[11] if len(rec.data) > 11 else 0
-        self.pages.before(segs, bool(breaks & 0x04), bool(self.blocks))
-        self._paragraph(rec)
-        self.pages.after(segs)
+        self.top_paragraph(rec, _vertpos(rec), bool(breaks & 0x04))
 
     def _paragraph(self, rec: _Rec) -> None:
-        line = _clean(_para_text(rec))
-        if line:
-            self.blocks.append(Block(line, self.page))
+        self.line(_para_text(rec))
         for ctrl in rec.children:
             if ctrl.tag != CTRL_HEADER or _ctrl_id(ctrl) in _SKIPPED_CTRLS:
                 continue
             if _ctrl_id(ctrl) == b"tbl ":
-                self._table(ctrl)
+                self.table(_cells(ctrl), _cell_text, _cell_paragraphs)
             else:  # text boxes, footnotes: their paragraphs hang below the control
                 for para in _descendant_paragraphs(ctrl):
                     self._paragraph(para)
 
-    def _table(self, ctrl: _Rec) -> None:
-        cells: list[tuple[int, int, int, int, list[_Rec]]] = []
-        for child in ctrl.children:
-            if child.tag == LIST_HEADER and len(child.data) >= 16:
-                col, row, col_span, row_span = struct.unpack_from("<4H", child.data, 8)
-                cells.append((row, col, row_span, col_span, []))
-            elif child.tag == PARA_HEADER and cells:
-                cells[-1][4].append(child)
-        if len(cells) == 1:
-            for para in cells[0][4]:
-                self._paragraph(para)
-            return
-        grid = Grid()
-        for row, col, row_span, col_span, paras in cells:
-            grid.put(row, col, row_span, col_span, _clean(" ".join(_deep_text(p) for p in paras)))
-        self.tables += 1
-        for text in grid.rows():
-            self.blocks.append(Block(text, self.page, table=self.tables))
+
+def _cells(ctrl: _Rec) -> list[tuple[int, int, int, int, _Rec]]:
+    """A table control's cells; each cell is a synthetic record holding its paragraphs."""
+    cells: list[tuple[int, int, int, int, _Rec]] = []
+    for child in ctrl.children:
+        if child.tag == LIST_HEADER and len(child.data) >= 16:
+            col, row, col_span, row_span = struct.unpack_from("<4H", child.data, 8)
+            cells.append((row, col, row_span, col_span, _Rec(LIST_HEADER, 0, b"", [])))
+        elif child.tag == PARA_HEADER and cells:
+            cells[-1][4].children.append(child)
+    return cells
+
+
+def _cell_text(cell: _Rec) -> str:
+    return " ".join(_deep_text(p) for p in cell.children)
+
+
+def _cell_paragraphs(cell: _Rec) -> list[_Rec]:
+    return cell.children
 
 
 def _descendant_paragraphs(rec: _Rec) -> list[_Rec]:
@@ -204,10 +190,3 @@ def _deep_text(para: _Rec) -> str:
                 else:
                     parts.extend(_deep_text(p) for p in _descendant_paragraphs(child))
     return " ".join(parts)
-
-
-_WS = re.compile(r"[ \u00a0\u3000\t]+")
-
-
-def _clean(s: str) -> str:
-    return _WS.sub(" ", s).strip()

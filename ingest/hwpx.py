@@ -13,8 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from ingest.document import Block, LoadError
-from ingest.pages import PageTracker
-from ingest.tables import Grid
+from ingest.walker import Walker
 
 HP = "{http://www.hancom.co.kr/hwpml/2011/paragraph}"
 _SECTION = re.compile(r"Contents/section(\d+)\.xml$")
@@ -39,25 +38,14 @@ def read_hwpx(path: Path) -> tuple[list[Block], bool]:
     for root in roots:
         walker.pages.new_page()
         for p in root.findall(f"{HP}p"):
-            walker.top_paragraph(p)
+            walker.top(p)
     return walker.blocks, True
 
 
-class _Walker:
-    def __init__(self) -> None:
-        self.blocks: list[Block] = []
-        self.pages = PageTracker()
-        self.tables = 0
-
-    @property
-    def page(self) -> int:
-        return self.pages.page
-
-    def top_paragraph(self, p: ET.Element) -> None:
+class _Walker(Walker[ET.Element]):
+    def top(self, p: ET.Element) -> None:
         segs = [int(s.get("vertpos", "0")) for s in p.iter(f"{HP}lineseg") if _own(p, s)]
-        self.pages.before(segs, p.get("pageBreak") == "1", bool(self.blocks))
-        self._paragraph(p)
-        self.pages.after(segs)
+        self.top_paragraph(p, segs, p.get("pageBreak") == "1")
 
     def _paragraph(self, p: ET.Element) -> None:
         text: list[str] = []
@@ -69,34 +57,18 @@ class _Walker:
                     text.append(_t_text(child))
                 elif tag == f"{HP}tbl" or _has_sublist(child):
                     pending.append(child)
-        line = _clean("".join(text))
-        if line:
-            self.blocks.append(Block(line, self.page))
+        self.line("".join(text))
         for obj in pending:
             if obj.tag == f"{HP}tbl":
-                self._table(obj)
+                self.table(list(_cells(obj)), _cell_text, _cell_paragraphs)
             else:  # text box or other drawing object with paragraphs
                 for sub in obj.iter(f"{HP}subList"):
                     for q in sub.findall(f"{HP}p"):
                         self._paragraph(q)
 
-    def _table(self, tbl: ET.Element) -> None:
-        rows = int(tbl.get("rowCnt", "0") or 0)
-        cols = int(tbl.get("colCnt", "0") or 0)
-        cells = list(_cells(tbl))
-        if rows * cols == 1 or len(cells) == 1:
-            # A one-cell table is a framed box of body text, not data.
-            for _r, _c, _rs, _cs, tc in cells:
-                for sub in tc.findall(f"{HP}subList"):
-                    for q in sub.findall(f"{HP}p"):
-                        self._paragraph(q)
-            return
-        grid = Grid()
-        for r, c, rs, cs, tc in cells:
-            grid.put(r, c, rs, cs, _cell_text(tc))
-        self.tables += 1
-        for row in grid.rows():
-            self.blocks.append(Block(row, self.page, table=self.tables))
+
+def _cell_paragraphs(tc: ET.Element) -> list[ET.Element]:
+    return [q for sub in tc.findall(f"{HP}subList") for q in sub.findall(f"{HP}p")]
 
 
 def _own(p: ET.Element, seg: ET.Element) -> bool:
@@ -128,7 +100,7 @@ def _cell_text(tc: ET.Element) -> str:
         own = "".join(_t_text(t) for r in p.findall(f"{HP}run") for t in r.findall(f"{HP}t"))
         if own.strip():
             out.append(own)
-    return _clean(" ".join(out))
+    return " ".join(out)
 
 
 def _t_text(t: ET.Element) -> str:
@@ -139,10 +111,3 @@ def _t_text(t: ET.Element) -> str:
             parts.append(" " if name != "hyphen" else "-")
         parts.append(child.tail or "")
     return "".join(parts)
-
-
-_WS = re.compile(r"[ \u00a0\u3000\t]+")
-
-
-def _clean(s: str) -> str:
-    return _WS.sub(" ", s).strip()

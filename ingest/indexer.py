@@ -17,13 +17,15 @@ from pathlib import Path
 import numpy as np
 from tqdm import tqdm
 
-from assistant import store
-from assistant.embedder import E5Embedding
-from assistant.text import tokens
-from ingest.chunker import Chunk, chunk_document
-from ingest.document import DocMeta, Document, LoadError
+from core import store
+from core.embedder import E5Embedding
+from core.records import Chunk, DocMeta
+from core.text import tokens
+from ingest.chunker import chunk_document
+from ingest.document import Document, LoadError
 from ingest.facts import extract_contacts, extract_targets
 from ingest.loaders import MANIFEST, SUPPORTED, load, read_manifest, relative_source
+from ingest.units import units_of
 
 log = logging.getLogger(__name__)
 
@@ -91,8 +93,7 @@ class Indexer:
         """Bring the index in line with the files under paths."""
         report = Report()
         files, dirs = discover(paths)
-        version = self.db.execute("SELECT value FROM info WHERE key='schema'").fetchone()
-        force = version is None or version[0] != store.SCHEMA_VERSION
+        force = store.schema_version(self.db) != store.SCHEMA_VERSION
         manifests: dict[Path, dict[str, DocMeta]] = {}
         seen: set[str] = set()
         bar = tqdm(files, desc="ingest", unit="file", disable=not progress)
@@ -109,8 +110,8 @@ class Indexer:
             digest = hashlib.sha256(data + repr(row).encode() + store.SCHEMA_VERSION.encode()).hexdigest()
             source = relative_source(path, self.root)
             seen.add(source)
-            old = self.db.execute("SELECT digest FROM files WHERE source=?", (source,)).fetchone()
-            if old and old[0] == digest and not force:
+            old = store.file_digest(self.db, source)
+            if old == digest and not force:
                 report.unchanged.append(source)
                 continue
             try:
@@ -127,21 +128,23 @@ class Indexer:
             (report.updated if old else report.added).append(source)
         for d in dirs:
             prefix = relative_source(d, self.root).rstrip("/") + "/"
-            for (source,) in self.db.execute("SELECT source FROM files").fetchall():
+            for source in store.sources(self.db):
                 if source.startswith(prefix) and source not in seen:
                     self._remove(source)
                     report.removed.append(source)
-        self.db.execute("INSERT OR REPLACE INTO info VALUES ('schema', ?)", (store.SCHEMA_VERSION,))
-        self.db.commit()
+        store.set_schema_version(self.db)
         if report.added or report.updated or report.removed or force:
             self._write_bm25()
-        report.chunks_total = self.db.execute("SELECT COUNT(*) FROM chunks").fetchone()[0]
+        report.chunks_total = store.count_chunks(self.db)
         return report
 
     def _write(self, doc: Document, digest: str) -> int:
         chunks = chunk_document(doc)
         texts = [embed_text(c, doc.meta.title) for c in chunks]
-        vectors, fresh = self._embed(texts)
+        units = [u for c in chunks for u in units_of(c)]
+        # One embedding pass for passages and their units; both are cached by text digest.
+        all_vectors, fresh = self._embed([*texts, *(u.text for u in units)])
+        vectors = all_vectors[: len(texts)]
         from llama_index.core.schema import BaseNode, TextNode
 
         nodes = [
@@ -154,76 +157,41 @@ class Indexer:
             )
             for c, t, v in zip(chunks, texts, vectors)
         ]
-        old_ids = [r[0] for r in self.db.execute("SELECT id FROM chunks WHERE source=?", (doc.source,))]
+        old_ids = store.chunk_ids(self.db, doc.source)
         new_ids = [c.id for c in chunks]
         # Chroma first (add is not an upsert: drop the ids we are about to write), SQLite second.
         if new_ids:
             self._collection.delete(ids=new_ids)
             self.vectors.add(list[BaseNode](nodes))
-        with self.db:
-            self.db.execute("DELETE FROM chunks WHERE source=?", (doc.source,))
-            self.db.execute("DELETE FROM contacts WHERE source=?", (doc.source,))
-            self.db.execute("DELETE FROM targets WHERE source=?", (doc.source,))
-            self.db.execute(
-                "INSERT OR REPLACE INTO files VALUES (?,?,?,?,?,?,?)",
-                (doc.source, digest, doc.meta.title, doc.meta.date, doc.meta.publisher, doc.meta.url,
-                 int(doc.paged)),
-            )
-            self.db.executemany(
-                "INSERT INTO chunks VALUES (?,?,?,?,?,?,?,?)",
-                [
-                    (c.id, c.source, c.ordinal, c.kind, c.section, json.dumps(c.lines, ensure_ascii=False),
-                     json.dumps(c.pages), json.dumps(bm25_tokens(c, t), ensure_ascii=False))
-                    for c, t in zip(chunks, texts)
-                ],
-            )
-            self.db.executemany(
-                "INSERT INTO contacts VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-                [(doc.source, f.chunk_id, doc.meta.date, f.section, f.office, f.department, f.position,
-                  f.role, f.name, f.phone, f.passage, f.page) for f in extract_contacts(chunks)],
-            )
-            self.db.executemany(
-                "INSERT INTO targets VALUES (?,?,?,?,?,?,?,?)",
-                [(doc.source, t.chunk_id, doc.meta.date, t.subject, t.quantity, t.deadline, t.sentence,
-                  t.page) for t in extract_targets(chunks, doc.meta.date)],
-            )
+        store.replace_document(self.db, doc.source, digest, doc.meta, doc.paged, chunks,
+                               [bm25_tokens(c, t) for c, t in zip(chunks, texts)], extract_contacts(chunks),
+                               extract_targets(chunks, doc.meta.date), [(u, _digest(u.text)) for u in units])
         stale = sorted(set(old_ids) - set(new_ids))
         if stale:
             self._collection.delete(ids=stale)
         return fresh
 
     def _embed(self, texts: list[str]) -> tuple[list[list[float]], int]:
-        keys = [hashlib.sha256(t.encode()).hexdigest() for t in texts]
-        cached: dict[str, list[float]] = {}
-        for i in range(0, len(keys), 500):
-            part = keys[i : i + 500]
-            marks = ",".join("?" * len(part))
-            for k, blob in self.db.execute(f"SELECT digest, vector FROM embeddings WHERE digest IN ({marks})", part):
-                cached[k] = np.frombuffer(blob, dtype=np.float32).tolist()
+        keys = [_digest(t) for t in texts]
+        cached = {k: np.frombuffer(b, dtype=np.float32).tolist() for k, b in store.cached_vectors(self.db, keys).items()}
         todo = [(k, t) for k, t in zip(keys, texts) if k not in cached]
         if todo:
             fresh = self.embedder.get_text_embedding_batch([t for _, t in todo])
-            with self.db:
-                self.db.executemany(
-                    "INSERT OR REPLACE INTO embeddings VALUES (?, ?)",
-                    [(k, np.asarray(v, dtype=np.float32).tobytes()) for (k, _), v in zip(todo, fresh)],
-                )
+            store.save_vectors(self.db, [(k, np.asarray(v, dtype=np.float32).tobytes()) for (k, _), v in zip(todo, fresh)])
             cached.update({k: v for (k, _), v in zip(todo, fresh)})
         return [cached[k] for k in keys], len(todo)
 
     def _remove(self, source: str) -> None:
-        ids = [r[0] for r in self.db.execute("SELECT id FROM chunks WHERE source=?", (source,))]
+        ids = store.chunk_ids(self.db, source)
         if ids:
             self._collection.delete(ids=ids)
-        with self.db:
-            for table in ("chunks", "contacts", "targets", "files"):
-                self.db.execute(f"DELETE FROM {table} WHERE source=?", (source,))
+        store.remove_document(self.db, source)
 
     def _write_bm25(self) -> None:
         bm25s = store.bm25s_module()
 
-        rows = self.db.execute("SELECT id, tokens FROM chunks ORDER BY source, ordinal").fetchall()
-        corpus = [json.loads(t) or ["∅"] for _, t in rows]
+        rows = store.all_chunk_tokens(self.db)
+        corpus = [t or ["∅"] for _, t in rows]
         retriever = bm25s.BM25()
         if corpus:
             retriever.index(corpus, show_progress=False)
@@ -232,3 +200,6 @@ class Indexer:
         (target / "ids.json").write_text(json.dumps([r[0] for r in rows]), encoding="utf-8")
 
 
+def _digest(text: str) -> str:
+    """The embedding cache key of a text."""
+    return hashlib.sha256(text.encode()).hexdigest()

@@ -7,7 +7,8 @@ import re
 import unicodedata
 from pathlib import Path
 
-from ingest.document import Block, DocMeta, Document, LoadError
+from core.records import DocMeta
+from ingest.document import Block, Document, LoadError
 
 SUPPORTED = (".txt", ".pdf", ".hwpx", ".hwp")
 MANIFEST = "manifest.tsv"

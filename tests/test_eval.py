@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from assistant.text import fold
+from core.text import fold
 from evals.runner import THRESHOLDS, failures, score
 from evals.scorers import KINDS, load_cases
 from tests.conftest import ROOT, load_doc

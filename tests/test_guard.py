@@ -23,5 +23,8 @@ def test_loopback_connections_pass() -> None:
     with socket.socket() as server:
         server.bind(("127.0.0.1", 0))
         server.listen(1)
-        with socket.create_connection(server.getsockname(), timeout=2):
-            pass
+        with socket.create_connection(server.getsockname(), timeout=2) as client:
+            peer, _ = server.accept()
+            with peer:
+                client.sendall(b"ping")
+                assert peer.recv(4) == b"ping"

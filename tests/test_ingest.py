@@ -12,7 +12,7 @@ from typing import Any
 import pypdf
 import pytest
 
-from assistant import store
+from core import store
 from ingest.indexer import Indexer
 from tests.conftest import CORPUS, ROOT
 

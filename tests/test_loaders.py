@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.text import fold
+from core.text import fold
 from ingest.document import LoadError
 from ingest.loaders import SUPPORTED, load, read_manifest
 from tests.conftest import CORPUS, ROOT, load_doc
@@ -73,18 +73,19 @@ def test_txt_keeps_its_text_verbatim_and_table_rows() -> None:
 
 
 def test_unreadable_files_raise_load_error_with_a_reason(tmp_path: Path) -> None:
-    cases = {
-        "empty.pdf": b"",
-        "broken.hwpx": b"PK\x03\x04 not really a zip",
-        "broken.hwp": b"\xd0\xcf\x11\xe0 not really OLE",
-        "broken.pdf": b"%PDF-1.7\n garbage",
-        "notes.docx": b"whatever",
+    cases = {  # synthetic bad files, made here: each with the reason the user must see
+        "empty.pdf": (b"", "the file is empty"),
+        "broken.hwpx": (b"PK\x03\x04 not really a zip", "not a valid HWPX zip archive"),
+        "broken.hwp": (b"\xd0\xcf\x11\xe0 not really OLE", "not an OLE2 compound file"),
+        "broken.pdf": (b"%PDF-1.7\n garbage", "PDF"),
+        "notes.docx": (b"whatever", "unsupported file type '.docx'"),
     }
-    for name, data in cases.items():
+    for name, (data, reason) in cases.items():
         (tmp_path / name).write_bytes(data)
         with pytest.raises(LoadError) as exc:
             load(tmp_path / name, tmp_path)
-        assert str(exc.value)
+        assert reason in str(exc.value), (name, str(exc.value))
+        assert "\n" not in str(exc.value)  # one line
 
 
 def test_header_metadata_for_a_file_without_manifest_row(tmp_path: Path) -> None:

@@ -1,4 +1,4 @@
-"""Patterns of 담당 부서 contact tables, shared by the chunker and the fact extractor."""
+"""Patterns shared by ingest and the engine: 담당 부서 contact rows, roles, phones, section headings."""
 
 from __future__ import annotations
 
@@ -20,3 +20,13 @@ CONTACT_LINE = re.compile(rf"(?:{ROLES})\s+[가-힣]{{2,4}}\s*\(?\s*{PHONE}")
 def opens_desk(row: str) -> bool:
     """True for a contact-table row that starts a desk ("담당 부서 ..."), not a continuation."""
     return bool(re.match(r"\s*담당\s*(?:부서|기관)", row.split("\t", 1)[0]))
+
+
+_HEADING = re.compile(
+    r"^\s*(?:[①-⑳❶-❿➊-➓]|[ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩ]\s*[.．]|□|【?\s*[붙참]\s*[임고]\s*\d*\s*】?|\[\s*붙\s*임|\d+\s*[.．]\s+\S)"
+)
+
+
+def is_heading(text: str) -> bool:
+    """True for a line that opens a section of a press release or plan."""
+    return bool(_HEADING.match(text)) and len(text) < 120

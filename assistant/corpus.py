@@ -1,0 +1,105 @@
+"""Corpus statistics built once per index and injected everywhere: chunks, units and their vectors,
+IDF, each document's words and text, and the quoted names of the corpus."""
+
+from __future__ import annotations
+
+import math
+import re
+import sqlite3
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import numpy as np
+
+from core import store
+from core.errors import IndexMissing
+from core.records import StoredChunk, Unit
+from core.text import fold, plain
+
+
+@dataclass(frozen=True)
+class UnitRef:
+    """A unit with where it sits: its chunk (an index into Corpus.items), its line and page."""
+
+    unit: Unit
+    item: int
+    page: int | None
+    toks: frozenset[str]
+
+
+class Corpus:
+    """Everything the engine knows about the indexed documents, read from the store once."""
+
+    def __init__(self, db: sqlite3.Connection, index_dir: str = "") -> None:
+        self.items: list[StoredChunk] = store.load_chunks(db)
+        if not self.items:
+            raise IndexMissing(f"the index at {index_dir or 'the index directory'}/ is empty — ingest some documents first")
+        self.by_id = {it.chunk.id: i for i, it in enumerate(self.items)}
+        df: Counter[str] = Counter()
+        self.doc_tokens: dict[str, set[str]] = {}
+        texts: dict[str, list[str]] = {}
+        self.by_source: dict[str, list[int]] = {}
+        for i, it in enumerate(self.items):
+            df.update(set(it.tokens))
+            self.doc_tokens.setdefault(it.chunk.source, set()).update(it.tokens)
+            texts.setdefault(it.chunk.source, [it.title]).append(it.chunk.text)
+            self.by_source.setdefault(it.chunk.source, []).append(i)
+        self.doc_text = {source: plain(" ".join(parts)) for source, parts in texts.items()}  # for containment
+        self.corpus_text = "\n".join(self.doc_text.values())
+        self.names = quoted_names([*(it.title for it in self.items), *(it.chunk.text for it in self.items)])
+        n = len(self.items)
+        self.idf = {t: math.log(1 + (n - c + 0.5) / (c + 0.5)) for t, c in df.items()}
+        self.max_idf = math.log(1 + (n + 0.5) / 0.5)
+        self.units: list[UnitRef] = []
+        self.units_of: dict[int, list[int]] = {}  # chunk index -> unit indices, in reading order
+        vectors: list[np.ndarray] = []
+        for unit, blob in store.load_units(db):
+            item = self.by_id.get(unit.chunk_id)
+            if item is None:
+                continue
+            pages = self.items[item].chunk.pages
+            page = pages[unit.line_no] if unit.line_no < len(pages) else None
+            self.units_of.setdefault(item, []).append(len(self.units))
+            self.units.append(UnitRef(unit, item, page, frozenset(unit.tokens)))
+            vectors.append(np.frombuffer(blob, dtype=np.float32) if blob else np.zeros(384, dtype=np.float32))
+        self.unit_vectors = np.vstack(vectors) if vectors else np.zeros((0, 384), dtype=np.float32)
+        self.title_item: dict[str, int] = {}  # the chunk holding each document's title line
+        for source, idxs in self.by_source.items():
+            title = plain(self.items[idxs[0]].title)
+            found = next((i for i in idxs if self.items[i].chunk.kind == "text"
+                          and any(plain(ln) == title for ln in self.items[i].chunk.lines)), None)
+            if found is not None:
+                self.title_item[source] = found
+
+    def idf_of(self, token: str) -> float:
+        """Inverse document frequency of a token; unseen tokens get the maximum."""
+        return self.idf.get(token, self.max_idf)
+
+
+# Names the documents quote: 「모두의 한국어」, ‘코-위크 아카데미’, ｢재직자 인공지능·디지털 집중과정｣.
+_QUOTED = re.compile(r"「([^」\n]{2,40})」|｢([^｣\n]{2,40})｣|『([^』\n]{2,40})』|‘([^’\n]{2,40})’|“([^”\n]{2,40})”")
+PAREN = re.compile(r"(\S+?)\(([^()]{1,20})\)")
+
+
+def quoted_names(texts: Iterable[str]) -> dict[str, frozenset[str]]:
+    """Every quoted name with a Hangul word, folded, mapped to its spellings: "인공지능(AI) 중점학교"
+    is also written "AI 중점학교" and "인공지능 중점학교"."""
+    names: dict[str, frozenset[str]] = {}
+    for text in texts:
+        for m in _QUOTED.finditer(text):
+            if "이하" in text[max(0, m.start() - 5) : m.start()]:
+                continue  # (이하 ‘과기정통부’): a short name being defined, not a name of a thing
+            name = next(g for g in m.groups() if g).strip()
+            if not re.search(r"[가-힣]{2}", name) or len(fold(name)) < 4:
+                continue
+            forms = frozenset(spellings(name))
+            for form in forms:
+                names[form] = names.get(form, frozenset()) | forms
+    return names
+
+
+def spellings(text: str) -> tuple[str, str, str]:
+    """text folded as written, with each parenthesised part dropped, and with it instead of the word
+    before it: "인공지능(AI) 중점학교" -> 인공지능(ai)중점학교, 인공지능중점학교, ai중점학교."""
+    return plain(text), plain(PAREN.sub(r"\1", text)), plain(PAREN.sub(r"\2", text))

@@ -1,0 +1,249 @@
+"""The on-disk index: Chroma (dense vectors) and SQLite (chunks, files, BM25 tokens, facts).
+
+Every SQL statement of the project lives here. SQLite is the source of truth for what is
+indexed; Chroma is written first and pruned last, so an interrupted ingest leaves at worst
+unreferenced vectors that queries ignore.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from core.errors import IndexMissing
+from core.records import Chunk, Contact, Desk, DocMeta, StoredChunk, Target, Unit
+
+COLLECTION = "policy_chunks"
+SCHEMA_VERSION = "12"  # bump when chunking or tokenisation changes: every file re-ingests
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS info (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS files (
+    source TEXT PRIMARY KEY, digest TEXT NOT NULL, title TEXT NOT NULL, date TEXT NOT NULL,
+    publisher TEXT NOT NULL, url TEXT NOT NULL, paged INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS chunks (
+    id TEXT PRIMARY KEY, source TEXT NOT NULL REFERENCES files(source), ordinal INTEGER NOT NULL,
+    kind TEXT NOT NULL, section TEXT NOT NULL, lines TEXT NOT NULL, pages TEXT NOT NULL,
+    tokens TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS chunks_source ON chunks(source);
+CREATE TABLE IF NOT EXISTS units (
+    chunk_id TEXT NOT NULL, seq INTEGER NOT NULL, line_no INTEGER NOT NULL, kind TEXT NOT NULL,
+    text TEXT NOT NULL, tokens TEXT NOT NULL, digest TEXT NOT NULL, source TEXT NOT NULL,
+    PRIMARY KEY (chunk_id, seq)
+);
+CREATE INDEX IF NOT EXISTS units_source ON units(source);
+CREATE TABLE IF NOT EXISTS embeddings (digest TEXT PRIMARY KEY, vector BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS contacts (
+    source TEXT NOT NULL, chunk_id TEXT NOT NULL, date TEXT NOT NULL, section TEXT NOT NULL,
+    office TEXT NOT NULL, department TEXT NOT NULL, position TEXT NOT NULL, role TEXT NOT NULL,
+    name TEXT NOT NULL, phone TEXT NOT NULL, passage TEXT NOT NULL, page INTEGER
+);
+CREATE INDEX IF NOT EXISTS contacts_source ON contacts(source);
+CREATE TABLE IF NOT EXISTS targets (
+    source TEXT NOT NULL, chunk_id TEXT NOT NULL, date TEXT NOT NULL, subject TEXT NOT NULL,
+    quantity TEXT NOT NULL, deadline TEXT NOT NULL, sentence TEXT NOT NULL, page INTEGER
+);
+CREATE INDEX IF NOT EXISTS targets_source ON targets(source);
+"""
+
+
+def connect(index_dir: Path, create: bool = False) -> sqlite3.Connection:
+    """Open the SQLite store; with create=False a missing index is a UserError."""
+    path = index_dir / "index.sqlite"
+    if not create and not path.exists():
+        raise IndexMissing(f"no index at {index_dir}/ — run `python -m assistant ingest` (or `make index`) first")
+    index_dir.mkdir(parents=True, exist_ok=True)
+    db = sqlite3.connect(path, check_same_thread=False)
+    db.execute("PRAGMA journal_mode=WAL")
+    db.executescript(_SCHEMA)
+    return db
+
+
+def chroma_collection(index_dir: Path) -> Any:
+    """The Chroma collection, created with cosine space and no embedding function of its own."""
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    client = chromadb.PersistentClient(
+        path=str(index_dir / "chroma"),
+        settings=ChromaSettings(anonymized_telemetry=False, allow_reset=False),
+    )
+    return client.get_or_create_collection(
+        COLLECTION, embedding_function=None, metadata={"hnsw:space": "cosine"}
+    )
+
+
+def bm25s_module() -> Any:
+    """bm25s, with the DEBUG level it sets on its own logger at import put back to WARNING."""
+    import logging
+
+    import bm25s
+
+    logging.getLogger("bm25s").setLevel(logging.WARNING)
+    return bm25s
+
+
+def load_chunks(db: sqlite3.Connection) -> list[StoredChunk]:
+    """Every indexed chunk, in source and reading order."""
+    rows = db.execute(
+        "SELECT c.id, c.source, c.ordinal, c.kind, c.section, c.lines, c.pages, c.tokens, f.title, f.date, f.publisher "
+        "FROM chunks c JOIN files f ON f.source = c.source ORDER BY c.source, c.ordinal"
+    ).fetchall()
+    out = []
+    for cid, source, ordinal, kind, section, lines, pages, toks, title, date, publisher in rows:
+        chunk = Chunk(cid, source, ordinal, kind, section, tuple(json.loads(lines)), tuple(json.loads(pages)))
+        out.append(StoredChunk(chunk, title, date, tuple(json.loads(toks)), publisher))
+    return out
+
+
+# --- the write side (ingest) ------------------------------------------------------------------
+
+
+def schema_version(db: sqlite3.Connection) -> str | None:
+    """The schema version the index was built with, None for a new index."""
+    row = db.execute("SELECT value FROM info WHERE key='schema'").fetchone()
+    return str(row[0]) if row else None
+
+
+def set_schema_version(db: sqlite3.Connection) -> None:
+    """Record that the index is at SCHEMA_VERSION."""
+    db.execute("INSERT OR REPLACE INTO info VALUES ('schema', ?)", (SCHEMA_VERSION,))
+    db.commit()
+
+
+def file_digest(db: sqlite3.Connection, source: str) -> str | None:
+    """The content digest a source was indexed with, None if it is not indexed."""
+    row = db.execute("SELECT digest FROM files WHERE source=?", (source,)).fetchone()
+    return str(row[0]) if row else None
+
+
+def sources(db: sqlite3.Connection) -> list[str]:
+    """Every indexed source."""
+    return [r[0] for r in db.execute("SELECT source FROM files")]
+
+
+def chunk_ids(db: sqlite3.Connection, source: str) -> list[str]:
+    """Ids of a source's chunks."""
+    return [r[0] for r in db.execute("SELECT id FROM chunks WHERE source=?", (source,))]
+
+
+def count_chunks(db: sqlite3.Connection) -> int:
+    """Number of chunks in the index."""
+    return int(db.execute("SELECT COUNT(*) FROM chunks").fetchone()[0])
+
+
+def replace_document(db: sqlite3.Connection, source: str, digest: str, meta: DocMeta, paged: bool,
+                     chunks: list[Chunk], chunk_tokens: list[list[str]], contacts: list[Contact],
+                     targets: list[Target], units: list[tuple[Unit, str]]) -> None:
+    """A document's rows (file, chunks, units with their vector digests, contacts, targets) replaced
+    in one transaction."""
+    with db:
+        for table in ("chunks", "units", "contacts", "targets"):
+            db.execute(f"DELETE FROM {table} WHERE source=?", (source,))
+        db.execute("INSERT OR REPLACE INTO files VALUES (?,?,?,?,?,?,?)",
+                   (source, digest, meta.title, meta.date, meta.publisher, meta.url, int(paged)))
+        db.executemany(
+            "INSERT INTO chunks VALUES (?,?,?,?,?,?,?,?)",
+            [(c.id, c.source, c.ordinal, c.kind, c.section, json.dumps(c.lines, ensure_ascii=False),
+              json.dumps(c.pages), json.dumps(t, ensure_ascii=False)) for c, t in zip(chunks, chunk_tokens)],
+        )
+        db.executemany(
+            "INSERT INTO units VALUES (?,?,?,?,?,?,?,?)",
+            [(u.chunk_id, u.seq, u.line_no, u.kind, u.text, json.dumps(u.tokens, ensure_ascii=False), d, source)
+             for u, d in units],
+        )
+        db.executemany(
+            "INSERT INTO contacts VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+            [(source, f.chunk_id, meta.date, f.section, f.office, f.department, f.position, f.role, f.name,
+              f.phone, f.passage, f.page) for f in contacts],
+        )
+        db.executemany(
+            "INSERT INTO targets VALUES (?,?,?,?,?,?,?,?)",
+            [(source, t.chunk_id, meta.date, t.subject, t.quantity, t.deadline, t.sentence, t.page) for t in targets],
+        )
+
+
+def remove_document(db: sqlite3.Connection, source: str) -> None:
+    """Every row of a source, in one transaction."""
+    with db:
+        for table in ("chunks", "units", "contacts", "targets", "files"):
+            db.execute(f"DELETE FROM {table} WHERE source=?", (source,))
+
+
+def load_units(db: sqlite3.Connection) -> list[tuple[Unit, bytes | None]]:
+    """Every unit with its vector (float32 bytes; None if the cache lost it), in chunk order."""
+    rows = db.execute(
+        "SELECT u.chunk_id, u.seq, u.line_no, u.kind, u.text, u.tokens, e.vector FROM units u "
+        "LEFT JOIN embeddings e ON e.digest = u.digest ORDER BY u.source, u.chunk_id, u.seq"
+    ).fetchall()
+    return [(Unit(c, s, ln, k, t, tuple(json.loads(toks))), v) for c, s, ln, k, t, toks, v in rows]
+
+
+def cached_vectors(db: sqlite3.Connection, keys: list[str]) -> dict[str, bytes]:
+    """Embedding blobs by text digest, for the keys that have one."""
+    found: dict[str, bytes] = {}
+    for i in range(0, len(keys), 500):
+        part = keys[i : i + 500]
+        marks = ",".join("?" * len(part))
+        found.update(db.execute(f"SELECT digest, vector FROM embeddings WHERE digest IN ({marks})", part).fetchall())
+    return found
+
+
+def save_vectors(db: sqlite3.Connection, items: Iterable[tuple[str, bytes]]) -> None:
+    """Embedding blobs by text digest (the cache survives re-ingests)."""
+    with db:
+        db.executemany("INSERT OR REPLACE INTO embeddings VALUES (?, ?)", list(items))
+
+
+def all_chunk_tokens(db: sqlite3.Connection) -> list[tuple[str, list[str]]]:
+    """(id, BM25 tokens) of every chunk, in the order load_chunks reads them."""
+    rows = db.execute("SELECT id, tokens FROM chunks ORDER BY source, ordinal").fetchall()
+    return [(cid, json.loads(t)) for cid, t in rows]
+
+
+# --- the read side of the facts ---------------------------------------------------------------
+
+
+def load_desks(db: sqlite3.Connection) -> list[Desk]:
+    """Contact rows grouped into desks (one per document and passage), newest document first."""
+    rows = db.execute(
+        "SELECT c.source, f.title, c.date, c.chunk_id, c.section, c.office, c.department, c.position, "
+        "c.role, c.name, c.phone, c.passage, c.page FROM contacts c JOIN files f ON f.source = c.source "
+        "ORDER BY c.date DESC, c.source, c.rowid"
+    ).fetchall()
+    grouped: dict[tuple[str, str], list[tuple[Any, ...]]] = {}
+    for row in rows:
+        grouped.setdefault((row[0], row[11]), []).append(row)
+    desks: list[Desk] = []
+    for (source, passage), group in grouped.items():
+        first = group[0]
+        people = tuple(Contact(r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10], r[11], r[12]) for r in group)
+        # The department of the desk's head (책임자) names the desk.
+        dept = next((r[6] for r in group if r[7] == "책임자"), first[6])
+        office = next((r[5] for r in group if r[7] == "책임자"), first[5])
+        desks.append(Desk(source, first[1], first[2], first[3], first[4], office, dept, people, passage, first[12]))
+    return desks
+
+
+def load_targets(db: sqlite3.Connection) -> list[Target]:
+    """Every numeric target, newest document first."""
+    rows = db.execute(
+        "SELECT t.chunk_id, t.subject, t.quantity, t.deadline, t.sentence, t.page, t.source, f.title, t.date "
+        "FROM targets t JOIN files f ON f.source = t.source ORDER BY t.date DESC, t.source, t.rowid"
+    ).fetchall()
+    return [Target(*r) for r in rows]
+
+
+def iter_lines(db: sqlite3.Connection) -> Iterator[tuple[str, str, str, str, int | None]]:
+    """(source, date, title, line, page) of every chunk line, newest document first."""
+    for source, date, title, lines, pages in db.execute(
+        "SELECT c.source, f.date, f.title, c.lines, c.pages FROM chunks c JOIN files f ON f.source = c.source "
+        "ORDER BY f.date DESC, c.source, c.ordinal"
+    ):
+        for line, page in zip(json.loads(lines), json.loads(pages)):
+            yield source, date, title, line, page

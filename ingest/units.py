@@ -1,0 +1,23 @@
+"""Answer units: the sentences of a text chunk and the rows of a table, each quotable on its own.
+
+The answer engine scores units, not chunks; cutting them at ingest (Kiwi's sentence split)
+means a question pays no sentence splitting and no tokenising of passages.
+"""
+
+from __future__ import annotations
+
+from core.records import Chunk, Unit
+from core.text import sentences, tokens
+
+
+def units_of(chunk: Chunk) -> list[Unit]:
+    """Sentences of each line of a text chunk, or each row of a table; none for a contact table."""
+    out: list[Unit] = []
+    if chunk.kind == "contact":
+        return out
+    for line_no, line in enumerate(chunk.lines):
+        pieces = sentences(line) if chunk.kind == "text" else [line]
+        for piece in pieces:
+            kind = "sentence" if chunk.kind == "text" else "row"
+            out.append(Unit(chunk.id, len(out), line_no, kind, piece, tuple(tokens(piece))))
+    return out
