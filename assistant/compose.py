@@ -8,6 +8,7 @@ the most relevant desk to ask) when no unit covers the question well enough.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from assistant.answer import Answer, Citation
@@ -128,14 +129,17 @@ class Composer:
             if found is not None:
                 self._title_chunk[source] = found
         self.analyzer = Analyzer(retriever)
+        self._allowed: set[str] | None = None  # sources a filtered question may cite
 
     def analyse(self, question: str) -> Query:
         """The question analysed against this index (see question.py)."""
         return self.analyzer.analyse(question)
 
-    def compose(self, question: str, hits: list[Hit], query: Query | None = None) -> Answer:
+    def compose(self, question: str, hits: list[Hit], query: Query | None = None,
+                allow: Callable[[StoredChunk], bool] | None = None) -> Answer:
         """Answer from the hits: a contact look-up, quoted units, or a grounded refusal."""
         q = query or self.analyse(question)
+        self._allowed = None if allow is None else {it.chunk.source for it in self.retriever.items if allow(it)}
         # Specific routes first; each declines (None) when it has no grounded answer.
         every = self._units(q, [*hits, *self._title_hits(hits)])
         # "X는 어떤 역할을 하나요": a sentence saying "X는 …" answers before any section or summary.
@@ -506,6 +510,8 @@ class Composer:
             for name in self._names:
                 if name in question and len(name) >= 3:
                     found.extend(self.facts.by_name(name))
+        if self._allowed is not None:
+            found = [(d, p) for d, p in found if d.source in self._allowed]
         if not found:
             asked = _NAMED_ROLE.search(question)
             if asked and not _UNIT_END.search(asked.group(1)) and plain(asked.group(1)) not in self.retriever.corpus_text:
@@ -539,6 +545,8 @@ class Composer:
         total = sum(weights.values()) or 1.0
         scored: list[tuple[float, str, Desk]] = []
         for desk, own, topic in self._desk_tokens:
+            if self._allowed is not None and desk.source not in self._allowed:
+                continue
             # the desk's own rows, then its document's title, then anywhere in its document (a
             # programme the title does not name: "재직자 집중과정" in 「… 성인 누구나 …」)
             body = self.retriever.doc_tokens.get(desk.source, set())
@@ -550,6 +558,8 @@ class Composer:
                 prior += MINISTRY_BONUS  # "공동 보도자료에서 교육부 담당 부서는?": that ministry's desk
             scored.append((cover + prior, desk.date, desk))
         scored.sort(key=lambda x: (round(x[0], 3), x[1]), reverse=True)
+        if not scored:
+            return None
         best_score, _, best = scored[0]
         if best_score < 0.3:
             return None
@@ -578,7 +588,8 @@ class Composer:
                     break
         notes: list[str] = []
         for desk in chosen:
-            others = [o for o in self.facts.same_desk(desk) if o.source != desk.source and not _same_people(o, desk)]
+            others = [o for o in self.facts.same_desk(desk) if o.source != desk.source and not _same_people(o, desk)
+                      and (self._allowed is None or o.source in self._allowed)]
             newer = [o for o in others if o.date > desk.date][:1]
             older = [o for o in others if o.date < desk.date][:1]
             for other, label in [(o, "더 최근 문서") for o in newer] + [(o, "이전 문서") for o in older]:

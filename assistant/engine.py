@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import logging
 import time
+from dataclasses import replace
 from pathlib import Path
 
-from assistant.answer import Answer
+from assistant.answer import Answer, Part
 from assistant.compose import Composer
 from assistant.facts import FactBook
+from assistant.filters import Filters
 from assistant.llm import LLMWriter
 from assistant.retrieval import Retriever
 from assistant.settings import Settings
@@ -32,12 +34,19 @@ class Engine:
         self.composer.compose("준비", self.retriever.search("준비 완료 질문", k=2))
         log.info("engine ready in %.1f s (%d chunks)", time.perf_counter() - start, len(self.retriever.items))
 
-    def ask(self, question: str) -> Answer:
-        """Answer one question with citations; never raises for an empty or odd question."""
+    def ask(self, question: str, history: list[dict[str, str]] | None = None, filters: Filters | None = None) -> Answer:
+        """Answer one message with citations; never raises for an empty or odd question.
+
+        history: earlier turns ({"role": "user"|"assistant", "content": ...}) a follow-up refers to.
+        filters: only documents of this publisher and date range are searched and cited.
+        """
         question = " ".join(question.split())
         if not question:
             return Answer(question, "질문을 입력해 주세요.", False, ())
+        allow = filters.allows if filters and filters.active else None
         query = self.composer.analyse(question)
-        hits = self.retriever.search(query.text, k=self.settings.top_k, candidates=self.settings.candidates)
-        answer = self.composer.compose(question, hits, query)
+        hits = self.retriever.search(query.text, k=self.settings.top_k, candidates=self.settings.candidates, allow=allow)
+        answer = self.composer.compose(question, hits, query, allow=allow)
+        answer = replace(answer, parts=(Part(question, answer.answer, answer.answerable,
+                                              tuple(c.n for c in answer.citations)),))
         return self.writer.rewrite(answer) if self.writer else answer

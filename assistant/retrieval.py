@@ -7,7 +7,7 @@ import logging
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -94,12 +94,17 @@ class Retriever:
         result = self.vectors.query(VectorStoreQuery(query_embedding=vec, similarity_top_k=k))
         return [self.by_id[i] for i in (result.ids or []) if i in self.by_id]
 
-    def search(self, question: str, k: int = 6, candidates: int = 30) -> list[Hit]:
-        """Top k chunks by reciprocal-rank fusion of dense and BM25 rankings."""
+    def search(self, question: str, k: int = 6, candidates: int = 30,
+               allow: Callable[[StoredChunk], bool] | None = None) -> list[Hit]:
+        """Top k chunks by reciprocal-rank fusion of dense and BM25 rankings (only chunks allow passes)."""
         q_tokens = tokens(question)
         scores = self.bm25_scores(q_tokens)
+        if allow is not None:
+            scores = scores * np.array([allow(it) for it in self.items], dtype=np.float32)
         order = [int(i) for i in np.argsort(-scores)[:candidates] if scores[i] > 0]
-        dense = self.dense(question, candidates)
+        dense = self.dense(question, candidates if allow is None else len(self.items))
+        if allow is not None:
+            dense = [i for i in dense if allow(self.items[i])][:candidates]
         fused: dict[int, float] = {}
         d_rank = {idx: r for r, idx in enumerate(dense)}
         b_rank = {idx: r for r, idx in enumerate(order)}
