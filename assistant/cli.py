@@ -66,7 +66,9 @@ def _parser() -> argparse.ArgumentParser:
     facts.set_defaults(func=cmd_facts)
 
     ev = sub.add_parser("eval", help="score the assistant (and the baseline) on a gold set")
-    ev.add_argument("files", nargs="*", help="gold JSONL files (default: evals/gold.jsonl)")
+    ev.add_argument("files", nargs="*", help="gold JSONL files (default: the --split's files)")
+    ev.add_argument("--split", choices=["dev", "blind", "all"], default="dev",
+                    help="dev: evals/gold.jsonl (tuned on); blind: evals/blind/*.jsonl, each reported apart")
     ev.add_argument("--json", action="store_true", help="print the metrics as one JSON object")
     ev.add_argument("--report", help="write a Markdown report with charts into this directory")
     ev.add_argument("--no-baseline", action="store_true", help="skip the plain llama-index baseline")
@@ -129,11 +131,16 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
                        "citations": []}
             print(json.dumps(obj, ensure_ascii=False), flush=True)
         return 0
-    answer = engine.ask(args.question)
+    answer = engine.ask(args.question, trace=args.verbose)
     if args.json:
         print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
     else:
         print(render_text(answer.to_dict()))
+    if args.verbose:
+        print(f"\n[route] {answer.route}", file=sys.stderr)
+        for t in answer.trace:
+            feats = ", ".join(f"{k} {v:+.2f}" for k, v in t["features"].items())
+            print(f"[candidate] p={t['p']:.3f} {t['text']!r} ({t['source']}) — {feats}", file=sys.stderr)
     return 0
 
 
@@ -180,11 +187,11 @@ def cmd_facts(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     """Run the gold set through `ask` and the baseline; print or write the scores."""
-    from evals.runner import run_eval
+    from evals.runner import run_eval, split_files
 
-    files = [Path(f) for f in args.files] or [Path("evals/gold.jsonl")]
+    files = [Path(f) for f in args.files] or split_files(args.split)
     return run_eval(settings, files, as_json=args.json, report_dir=Path(args.report) if args.report else None,
-                    baseline=not args.no_baseline, check=args.check)
+                    baseline=not args.no_baseline, check=args.check, apart=args.split != "dev" and not args.files)
 
 
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:

@@ -49,6 +49,7 @@ class Corpus:
         self.corpus_text = "\n".join(self.doc_text.values())
         self.names = quoted_names([*(it.title for it in self.items), *(it.chunk.text for it in self.items)])
         n = len(self.items)
+        self.df: dict[str, int] = dict(df)
         self.idf = {t: math.log(1 + (n - c + 0.5) / (c + 0.5)) for t, c in df.items()}
         self.max_idf = math.log(1 + (n + 0.5) / 0.5)
         self.units: list[UnitRef] = []

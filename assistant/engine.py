@@ -1,4 +1,8 @@
-"""The engine every shell uses: load the index once, then answer questions."""
+"""The engine every shell uses: load the index once, then answer messages.
+
+One trip per part of a message: analyse it once, retrieve once, score the candidates once, let
+the first strategy that can answer do so; then render all parts as one answer.
+"""
 
 from __future__ import annotations
 
@@ -6,47 +10,102 @@ import logging
 import time
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
-from assistant.answer import Answer, Part
+from assistant.answer import Answer
 from assistant.compose import Composer
+from assistant.corpus import Corpus
 from assistant.facts import FactBook
 from assistant.filters import Filters
 from assistant.llm import LLMWriter
+from assistant.message import split_message
+from assistant.question import Analyzer, Query
+from assistant.ranker import Ranker
+from assistant.ranker import load as load_ranker
+from assistant.render import render
 from assistant.retrieval import Retriever
 from assistant.settings import Settings
+from assistant.strategies.base import Env, Reply
+from assistant.strategies.routing import CONTACT_WORDS
+from assistant.tuning import TUNING
+from core import store
 from core.embedder import E5Embedding
+from core.text import tokens
 
 log = logging.getLogger(__name__)
+MAX_PARTS = 5  # a longer list of questions is answered in its first five
 
 
 class Engine:
-    """Retrieval, facts and the answer composer over one index."""
+    """Corpus, retrieval, facts and the answer strategies over one index."""
 
-    def __init__(self, settings: Settings, embedder: E5Embedding | None = None) -> None:
+    def __init__(self, settings: Settings, embedder: E5Embedding | None = None, ranker: Ranker | None = None) -> None:
         start = time.perf_counter()
         self.settings = settings
-        self.retriever = Retriever(Path(settings.index_dir), embedder)
-        self.facts = FactBook(self.retriever.db)
-        self.composer = Composer(self.retriever, self.facts)
+        index_dir = Path(settings.index_dir)
+        db = store.connect(index_dir)
+        self.corpus = Corpus(db, str(index_dir))
+        self.embedder = embedder or E5Embedding()
+        self.retriever = Retriever(self.corpus, index_dir, self.embedder)
+        self.facts = FactBook(db)
+        self.analyzer = Analyzer(self.corpus)
+        desk_tokens = [(d, frozenset(tokens(f"{d.section} {d.unit} {d.passage}")), frozenset(tokens(d.title)))
+                       for d in self.facts.desks]
+        self.composer = Composer(Env(self.corpus, self.facts, ranker or load_ranker(), TUNING, desk_tokens))
         self.writer = LLMWriter(settings.llm_url, settings.llm_model, settings.llm_timeout) if settings.llm_url else None
         # One full question warms every lazy part (Kiwi's sentence model, Chroma's HNSW, BM25)
         # so the first user does not pay ~3 s for it.
-        self.composer.compose("준비", self.retriever.search("준비 완료 질문", k=2))
-        log.info("engine ready in %.1f s (%d chunks)", time.perf_counter() - start, len(self.retriever.items))
+        self.ask("준비 완료 질문")
+        log.info("engine ready in %.1f s (%d chunks)", time.perf_counter() - start, len(self.corpus.items))
 
-    def ask(self, question: str, history: list[dict[str, str]] | None = None, filters: Filters | None = None) -> Answer:
+    def ask(self, question: str, history: list[dict[str, str]] | None = None, filters: Filters | None = None,
+            trace: bool = False) -> Answer:
         """Answer one message with citations; never raises for an empty or odd question.
 
         history: earlier turns ({"role": "user"|"assistant", "content": ...}) a follow-up refers to.
         filters: only documents of this publisher and date range are searched and cited.
+        trace: keep each part's top candidates with their scores and strongest features (`ask -v`).
         """
-        question = " ".join(question.split())
-        if not question:
+        message = "\n".join(" ".join(line.split()) for line in question.splitlines() if line.strip())
+        if not message:
             return Answer(question, "질문을 입력해 주세요.", False, ())
-        allow = filters.allows if filters and filters.active else None
-        query = self.composer.analyse(question)
-        hits = self.retriever.search(query.text, k=self.settings.top_k, candidates=self.settings.candidates, allow=allow)
-        answer = self.composer.compose(question, hits, query, allow=allow)
-        answer = replace(answer, parts=(Part(question, answer.answer, answer.answerable,
-                                              tuple(c.n for c in answer.citations)),))
+        allowed = None
+        allow = None
+        if filters is not None and filters.active:
+            allow = filters.allows
+            allowed = {it.chunk.source for it in self.corpus.items if allow(it)}
+        msg = split_message(message)
+        scope = " ".join(msg.context)
+        replies: list[tuple[str, Reply]] = []
+        top: list[dict[str, Any]] = []
+        previous: Query | None = None
+        for part in msg.parts[:MAX_PARTS]:
+            q = self.analyzer.analyse(part)
+            if previous is not None and not _has_topic(q):
+                # "신청은 어디서 하나요?" after a question about 국가장학금: the earlier topic carries over
+                q = self.analyzer.analyse(f"{_topic(previous)} {part}")
+            q = self.analyzer.with_scope(q, scope)
+            retrieved = self.retriever.search(q.search_text, k=self.settings.top_k, candidates=self.settings.candidates,
+                                              allow=allow)
+            turn = self.composer.turn(q, retrieved, allowed)
+            replies.append((part, self.composer.reply(turn)))
+            previous = q
+            if trace:
+                ranker = self.composer.env.ranker
+                top += [{"part": part, "searched": q.search_text, "p": round(c.p, 3), "text": c.text[:120],
+                         "source": c.source, "features": dict(ranker.contributions(c))} for c in turn.cands[:5]]
+        answer = render(message, replies)
+        if trace:
+            answer = replace(answer, trace=tuple(top))
         return self.writer.rewrite(answer) if self.writer else answer
+
+
+def _has_topic(q: Query) -> bool:
+    """The part names what it is about: a quoted name, or a noun that is not a word of asking
+    ("담당 부서는 어디인가요?" names none: it asks about the topic of the part before it)."""
+    return bool(q.names) or any(t not in CONTACT_WORDS for t in (q.anchor, q.focus) if t)
+
+
+def _topic(q: Query) -> str:
+    """The words an earlier part was about: its subject phrase, else its anchor and focus nouns."""
+    return q.subject[0] if q.subject else " ".join(t for t in (q.anchor, q.focus) if t)

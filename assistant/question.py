@@ -7,11 +7,11 @@ quoted names of its documents). The composer (compose.py) matches it against pas
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 
+from assistant.corpus import PAREN, Corpus
 from assistant.glossary import korean_terms, synonym_groups
-from assistant.retrieval import PAREN, Retriever
 from core.lexicons import counter_answers, question_counters, slang
 from core.patterns import ROLES
 from core.text import focus_noun, plain, respace, subject_of, tokens, topic_nouns, verb_roots
@@ -78,6 +78,9 @@ _ORDINAL = re.compile(r"(첫)(?:\s*번째|째)?|(두|둘|세|셋|네|넷|다섯)
 _ORDINAL_WORDS = {"첫": 1, "두": 2, "둘": 2, "세": 3, "셋": 3, "네": 4, "넷": 4, "다섯": 5}
 
 
+SCOPE_MAX_DF = 0.1  # a context noun in more than this share of passages is too common to narrow a search
+
+
 @dataclass(frozen=True)
 class Query:
     """A question analysed once: its tokens with weights, and what it asks for."""
@@ -98,15 +101,21 @@ class Query:
     ordinals: frozenset[tuple[str, int]]  # ("번째", 2) for "두 번째 회의", ("회", 8) for "제8회"
     intents: frozenset[str]
     english: bool
+    scope: str = ""  # words of the message's context or of an earlier part: searched for, never required
+
+    @property
+    def search_text(self) -> str:
+        """What retrieval searches for: the repaired question and its scope words."""
+        return f"{self.text} {self.scope}".strip()
 
 
 class Analyzer:
     """Analyses questions against one index: typo repair, weights, intents, needs and scope."""
 
-    def __init__(self, retriever: Retriever) -> None:
-        self.retriever = retriever
+    def __init__(self, corpus: Corpus) -> None:
+        self.corpus = corpus
         self._by_len: dict[int, list[str]] = {}
-        for tok in retriever.idf:
+        for tok in corpus.idf:
             if len(tok) >= 3 and HANGUL_ONLY.match(tok):
                 self._by_len.setdefault(len(tok), []).append(tok)
 
@@ -130,16 +139,16 @@ class Analyzer:
         # A joined noun run the index never saw ("사교육비조사결과발표") is an artefact of a
         # question typed without spaces, not a missing concept; its parts carry the meaning.
         toks = [t for t in dict.fromkeys([*tokens(source), *extra])
-                if (t in single or t in self.retriever.idf) and t not in _ASKING and t not in question_counters()]
+                if (t in single or t in self.corpus.idf) and t not in _ASKING and t not in question_counters()]
         verbs, predicates = verb_roots(source)
         # An English question's head noun is a guess through the glossary: not a requirement.
         focus = "" if english else focus_noun(repaired)
-        weights = {t: self.retriever.idf_of(t) * (0.5 if t in verbs else 0.75 if t in predicates else 1.0) for t in toks}
+        weights = {t: self.corpus.idf_of(t) * (0.5 if t in verbs else 0.75 if t in predicates else 1.0) for t in toks}
         # A word the index never saw ("머야", a slip like "총엑") cannot be matched: it does not
         # count against a passage, unless it is what is asked about (팩스 -> the documents lack it).
-        known = self.retriever.idf
+        known = self.corpus.idf
         concepts = {t: w for t, w in weights.items()
-                    if t in single and (t in known or t == focus or (len(t) > 1 and t in self.retriever.corpus_text))}
+                    if t in single and (t in known or t == focus or (len(t) > 1 and t in self.corpus.corpus_text))}
         # An English term with several Korean words counts once: the first stands for the others.
         alternatives: dict[str, tuple[str, ...]] = {}
         for group in synonym_groups(question) if english else []:
@@ -150,7 +159,7 @@ class Analyzer:
         # The anchor: the rarest noun the index knows, besides what is asked about: what the
         # question is about ("디지털새싹 … 만족도는" -> 새싹). A passage that lacks it is about something else.
         named = topic_nouns(source)
-        nouns = [t for t in concepts if t in named and t in self.retriever.idf and t not in predicates and t != focus]
+        nouns = [t for t in concepts if t in named and t in self.corpus.idf and t not in predicates and t != focus]
         anchor = "" if english else max(nouns, key=lambda t: concepts[t], default="")
         intents = frozenset(k for k, rx in _INTENTS.items() if rx.search(question))
         if "date" in intents and "number" in intents and not _DATE_WORDS.search(question):
@@ -182,15 +191,25 @@ class Analyzer:
         return Query(question, repaired, tuple(toks), weights, concepts, focus, tuple(needs), years, anchor, alternatives,
                      subject_of(source), names, name_words, ordinals(question), intents, english)
 
+    def with_scope(self, q: Query, context: str) -> Query:
+        """The query with the specific nouns of the message's context as search-only scope words
+        ("고3 딸", "거점국립대 재학생"): they narrow retrieval but never count against an answer."""
+        if not context:
+            return q
+        common = len(self.corpus.items) * SCOPE_MAX_DF
+        df = self.corpus.df
+        words = [t for t in topic_nouns(context) if 0 < df.get(t, 0) <= common and t not in q.weights]
+        return replace(q, scope=" ".join(dict.fromkeys(words)))
+
     def _names_in(self, question: str) -> tuple[frozenset[str], ...]:
         """The corpus's quoted names in the question, longest first, none inside another."""
         spelled = (plain(question), plain(PAREN.sub(r"\1", question)))  # "에이아이디(AID) 전환 …" too
-        found = sorted({f for f in self.retriever.names if any(f in x for x in spelled)}, key=len, reverse=True)
+        found = sorted({f for f in self.corpus.names if any(f in x for x in spelled)}, key=len, reverse=True)
         kept: list[str] = []
         for form in found:
             if not any(form in k for k in kept):
                 kept.append(form)
-        return tuple(self.retriever.names[f] for f in kept)
+        return tuple(self.corpus.names[f] for f in kept)
 
     def repair(self, question: str) -> str:
         """Fix one-syllable typos: a Hangul word the index never saw, one syllable away from a
@@ -198,10 +217,10 @@ class Analyzer:
         vocab = self._by_len
         out = question
         for word in set(_HANGUL_RUN.findall(question)):
-            if all(t in self.retriever.idf for t in tokens(word, joined=False)):
+            if all(t in self.corpus.idf for t in tokens(word, joined=False)):
                 continue  # every morpheme is known: 발표일 is 발표+일, not a typo of 발표회
             stems = [word[:cut] for cut in range(len(word), max(1, len(word) - 3), -1)]  # without 0-2 particles
-            if any(st in self.retriever.idf or (len(st) > 2 and st in self.retriever.corpus_text) for st in stems):
+            if any(st in self.corpus.idf or (len(st) > 2 and st in self.corpus.corpus_text) for st in stems):
                 continue  # a word the documents use (참여율, 마감+이) is not a typo, however Kiwi cuts it
             for stem in stems:
                 if len(stem) < 3:

@@ -30,3 +30,34 @@ _HEADING = re.compile(
 def is_heading(text: str) -> bool:
     """True for a line that opens a section of a press release or plan."""
     return bool(_HEADING.match(text)) and len(text) < 120
+
+
+# An entry's desk in a handbook: "과기정통부 디지털기반안전과 ☎ 044-202-6772", a bare "☎ 044-201-2252"
+# under its department lines, or "과기정통부 디지털기반안전과 (044-202-6772)".
+PHONE_MARK = re.compile(r"(?:☎|☏|(?:전화|TEL|Tel|tel)\s*[:：.]?)\s*\(?\s*(0\d{1,2}-\d{3,4}-\d{4})\)?")
+_UNIT_WORD = re.compile(r"(?:과|팀|담당관|관|센터|단|본부|실|국|지원단|사업단|추진단|기획단)$")
+_OFFICE_WORD = re.compile(r"(?:부|청|처|원|위원회|공사|공단|재단|센터|진흥원|연구원|관|실|국|본부)$")
+_ORG_PHONE = re.compile(r"^(?P<org>[가-힣A-Za-z·()\s]{2,60}?)\s*\(\s*(?P<phone>0\d{1,2}-\d{3,4}-\d{4})\s*\)\s*$")
+
+
+def is_org_line(text: str) -> bool:
+    """"관세청 보세산업과", "과기정통부 디지털기반안전과": an office and its unit, and nothing else."""
+    words = text.split()
+    return (1 <= len(words) <= 4 and all(re.fullmatch(r"[가-힣A-Za-z·()]+", w) for w in words)
+            and bool(_UNIT_WORD.search(words[-1])) and (len(words) == 1 or bool(_OFFICE_WORD.search(words[0]))))
+
+
+def desk_phone(text: str) -> tuple[str, str] | None:
+    """(unit, phone) of an entry's desk line: "<unit> ☎ <phone>", "☎ <phone>" (unit ""), or
+    "<unit> (<phone>)" when the unit is an office and its unit; None for any other line."""
+    m = PHONE_MARK.search(text)
+    if m:
+        org = text[: m.start()].strip(" :：")
+        rest = text[m.end() :].strip()
+        if (not org or is_org_line(org)) and not re.search(r"[가-힣]{2}", rest):
+            return org, m.group(1)
+        return None
+    m = _ORG_PHONE.match(text)
+    if m and is_org_line(m.group("org").strip()):
+        return m.group("org").strip(), m.group("phone")
+    return None

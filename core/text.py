@@ -6,7 +6,7 @@ import re
 import threading
 import unicodedata
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from kiwipiepy import Kiwi
@@ -53,14 +53,21 @@ def plain(text: str) -> str:
     return re.sub(r"[·‧・･]", "", fold(text))
 
 
+@lru_cache(maxsize=4096)
+def analyse(text: str) -> tuple[Any, ...]:
+    """Kiwi's morphemes of text (NFKC), cached: a question's words, roots, focus and subject all
+    come from one analysis."""
+    with _lock:  # Kiwi is not documented as thread-safe; Gradio serves from threads
+        return tuple(kiwi().tokenize(unicodedata.normalize("NFKC", text)))
+
+
 def tokens(text: str, joined: bool = True) -> list[str]:
     """BM25 tokens: content morphemes, plus joined runs of adjacent nouns (소프트웨어+정책).
 
     Joined runs let "소프트웨어정책과" typed without spaces meet "소프트웨어 정책과" and back;
     every sub-run of 2-4 nouns is emitted, so "AI인재TF담당자" still meets "(AI인재 TF)".
     """
-    with _lock:  # Kiwi is not documented as thread-safe; Gradio serves from threads
-        analysed = kiwi().tokenize(unicodedata.normalize("NFKC", text))
+    analysed = analyse(text)
     out: list[str] = []
     run: list[str] = []
     for tok in analysed:
@@ -100,8 +107,7 @@ _SUFFIXES = frozenset({"률", "율", "생", "자", "료", "비", "금", "액", "
 def verb_roots(text: str) -> tuple[set[str], set[str]]:
     """Roots of the verbs and adjectives in text, and nouns made verbs by 하다/되다 ("마련하고"):
     a question's predicates paraphrase more than its nouns."""
-    with _lock:
-        analysed = kiwi().tokenize(unicodedata.normalize("NFKC", text))
+    analysed = analyse(text)
     verbs = {t.form.lower() for t in analysed if t.tag in ("VV", "VA")}
     predicates = {t.form.lower() for t, nxt in zip(analysed, [*analysed[1:], None])
                   if t.tag == "NNG" and nxt is not None and nxt.tag in ("XSV", "XSA")}
@@ -110,8 +116,7 @@ def verb_roots(text: str) -> tuple[set[str], set[str]]:
 
 def topic_nouns(question: str) -> set[str]:
     """Nouns that name things (not 올해, 정도, 일시, 2030): candidates for what a question is about."""
-    with _lock:
-        analysed = kiwi().tokenize(unicodedata.normalize("NFKC", question))
+    analysed = analyse(question)
     return {t.form.lower() for t in analysed
             if t.tag in ("NNG", "NNP", "SL") and len(t.form) > 1 and t.form not in _NOT_FOCUS and t.form.lower() != "ai"}
 
@@ -120,8 +125,7 @@ def subject_of(question: str) -> tuple[str, ...]:
     """The noun runs before a question's first topic particle, folded, each conjunct on its own
     ("…사이버안전센터는 어떤 역할" -> ("사이버안전센터",); "첨단인재형과 실전인재형은" -> both), and
     the last two nouns of a longer run."""
-    with _lock:
-        analysed = kiwi().tokenize(unicodedata.normalize("NFKC", question))
+    analysed = analyse(question)
     runs: list[str] = []
     run: list[str] = []
     for t in analysed:
@@ -141,8 +145,7 @@ def subject_of(question: str) -> tuple[str, ...]:
 
 def focus_noun(question: str) -> str:
     """The last content noun of a question, lower-cased: what it asks about ("…의 예산은?" -> 예산)."""
-    with _lock:
-        analysed = kiwi().tokenize(unicodedata.normalize("NFKC", question))
+    analysed = analyse(question)
     nouns = [
         # a derived noun keeps its suffix: 취업+률 asks about 취업률, not 취업
         t.form.lower() + (nxt.form if nxt and nxt.tag == "XSN" and nxt.form in _SUFFIXES else "")
@@ -163,3 +166,11 @@ def sentences(text: str) -> list[str]:
         parts = kiwi().split_into_sents(text)
     out = [text[s.start : s.end].strip() for s in parts]
     return [s for s in out if s]
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence Kiwi finds in text, however short the text."""
+    if not text.strip():
+        return []
+    with _lock:
+        return [(s.start, s.end) for s in kiwi().split_into_sents(text)]

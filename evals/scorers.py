@@ -12,7 +12,7 @@ from core.errors import UserError
 from core.text import fold
 
 KINDS = ("target", "mission", "contact", "routing", "event", "temporal", "overview", "crossdoc", "noisy",
-         "crosslingual", "unanswerable")
+         "crosslingual", "multipart", "letter", "unanswerable")
 
 
 @dataclass(frozen=True)
@@ -27,6 +27,13 @@ class Case:
     support: str
     source_hint: str
     page: int | None = None
+    parts: tuple[Case, ...] = ()  # the asking parts of a letter or a several-part question
+
+
+def _case(o: dict[str, Any], cid: str, kind: str) -> Case:
+    parts = tuple(_case(p, f"{cid}.{i}", kind) for i, p in enumerate(o.get("parts") or (), start=1))
+    return Case(cid, kind, o["question"], bool(o["answerable"]), tuple(tuple(g) for g in o["facts"]), o["support"],
+                o["source_hint"], o.get("page"), parts)
 
 
 def load_cases(paths: list[Path]) -> list[Case]:
@@ -42,8 +49,7 @@ def load_cases(paths: list[Path]) -> list[Case]:
                 continue
             try:
                 o = json.loads(line)
-                cases.append(Case(o["id"], o["kind"], o["question"], bool(o["answerable"]),
-                                  tuple(tuple(g) for g in o["facts"]), o["support"], o["source_hint"], o.get("page")))
+                cases.append(_case(o, o["id"], o["kind"]))
             except (json.JSONDecodeError, KeyError, TypeError, AttributeError) as exc:
                 raise UserError(f"{path}:{i}: not a gold case ({type(exc).__name__}: {exc})") from exc
     return cases
@@ -71,6 +77,22 @@ def citation_precision(case: Case, answer: dict[str, Any]) -> float | None:
     return good / len(cites)
 
 
+def parts_ok(case: Case, answer: dict[str, Any]) -> list[bool]:
+    """Per asking part of the case: an answerable part's facts are all in the answer; an unanswerable
+    part is one the answer does not answer (the answer's part that asks it is not answerable)."""
+    text = fold(answer["answer"])
+    ours = answer.get("parts") or []
+    out = []
+    for part in case.parts:
+        if part.answerable:
+            out.append(all(any(fold(a) in text for a in g) for g in part.facts))
+        else:
+            asked = fold(part.question)
+            mine = [p for p in ours if fold(p["question"]) in asked or asked in fold(p["question"])]
+            out.append(not any(p["answerable"] for p in mine) if mine else not answer["answerable"])
+    return out
+
+
 def page_ok(case: Case, answer: dict[str, Any]) -> bool | None:
     """The citation holding the support names the gold page; None when the source has no pages."""
     if case.page is None:
@@ -89,12 +111,19 @@ class Tally:
     refusals: list[bool] = field(default_factory=list)
     false_refusals: list[bool] = field(default_factory=list)
     pages: list[bool] = field(default_factory=list)
+    parts: list[bool] = field(default_factory=list)
+    complete: list[bool] = field(default_factory=list)
     latency_ms: list[float] = field(default_factory=list)
 
     def add(self, case: Case, answer: dict[str, Any], root: Path, ms: float) -> dict[str, Any]:
         """Score one answer; return its per-case record."""
         self.latency_ms.append(ms)
         rec: dict[str, Any] = {"id": case.id, "kind": case.kind}
+        if case.parts:
+            got = parts_ok(case, answer)
+            self.parts.extend(got)
+            self.complete.append(all(got))
+            rec["parts"] = got
         if not case.answerable:
             rec["refused"] = not answer["answerable"]
             self.refusals.append(rec["refused"])
@@ -128,6 +157,8 @@ class Tally:
             "refusal_accuracy": rate(self.refusals),
             "false_refusal_rate": rate(self.false_refusals),
             "page_accuracy": rate(self.pages),
+            "part_accuracy": rate(self.parts),
+            "complete_rate": rate(self.complete),
             "latency_p50_ms": round(median(lat), 1) if lat else None,
             "latency_p95_ms": round(lat[min(len(lat) - 1, int(0.95 * len(lat)))], 1) if lat else None,
         }

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import re
 
-from core.patterns import CONTACT_LINE, is_heading, opens_desk
+from core.patterns import CONTACT_LINE, desk_phone, is_heading, is_org_line, opens_desk
 from core.records import Chunk
 from ingest.document import Block, Document
 
@@ -25,6 +25,16 @@ _ROLE = re.compile(r"책임자|담당자|과\s*장|팀\s*장|사무관|주무관
 
 def _is_contact_line(text: str) -> bool:
     return bool(CONTACT_LINE.search(text))
+
+
+def _is_desk_line(blocks: list[Block], i: int) -> bool:
+    """A desk line of an entry, or a department line that a desk phone line follows closely."""
+    text = blocks[i].text
+    if blocks[i].table is not None:
+        return False
+    if desk_phone(text):
+        return True
+    return is_org_line(text) and any(desk_phone(b.text) for b in blocks[i + 1 : i + 4] if b.table is None)
 
 
 def is_contact_table(rows: list[Block]) -> bool:
@@ -77,9 +87,19 @@ def chunk_document(doc: Document) -> list[Chunk]:
             pieces.extend(("contact", "담당 부서", part) for part in _pack_rows(blocks[i:j], contact=True))
             i = j
             continue
-        if is_heading(b.text):
+        if _is_desk_line(blocks, i):
+            # an entry's own desk ("과기정통부 디지털기반안전과 ☎ 044-202-6772"): a contact chunk under
+            # the entry's title, so the desk answers for that entry and no other
+            j = i
+            while j < len(blocks) and blocks[j].table is None and _is_desk_line(blocks, j):
+                j += 1
+            flush()
+            pieces.append(("contact", section, blocks[i:j]))
+            i = j
+            continue
+        if is_heading(b.text) or b.heading:
             # Consecutive headings (a table of contents, a heading over a sub-heading) stay together.
-            if any(not is_heading(x.text) for x in current):
+            if any(not (is_heading(x.text) or x.heading) for x in current):
                 flush()
             section = b.text
         current.append(b)

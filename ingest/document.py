@@ -14,6 +14,7 @@ class Block:
     text: str
     page: int | None = None
     table: int | None = None  # index of the table within the document; None for a paragraph
+    heading: bool = False  # marked as a heading by the format itself (Markdown "#", a bold title line)
 
 
 @dataclass(frozen=True)

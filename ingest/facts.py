@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from core.dates import DateMention, resolve
-from core.patterns import PERSON, ROLES, opens_desk
+from core.patterns import PERSON, ROLES, desk_phone, is_org_line, opens_desk
 from core.records import Chunk, Contact, Target
 from core.text import sentences
 
@@ -47,10 +47,14 @@ def _flat(line: str) -> str:
 
 
 def extract_contacts(chunks: list[Chunk]) -> list[Contact]:
-    """People of every contact chunk, each with the department of the desk they sit at."""
+    """People of every contact chunk, each with the department of the desk they sit at; an entry's
+    desk lines ("<부처> <과> ☎ <전화>") give one contact per phone, under the entry's title."""
     out: list[Contact] = []
     for chunk in chunks:
         if chunk.kind != "contact":
+            continue
+        if any(desk_phone(line) for line in chunk.lines):
+            out.extend(_entry_desks(chunk))
             continue
         for desk in _desks(chunk):
             passage = "\n".join(line for line, _ in desk)
@@ -84,6 +88,28 @@ def extract_contacts(chunks: list[Chunk]) -> list[Contact]:
                         page=page,
                     )
                 )
+    return out
+
+
+def _entry_desks(chunk: Chunk) -> list[Contact]:
+    """Desk lines of a handbook entry. "<unit> ☎ <phone>" is one desk; bare "☎ <phone>" lines take
+    the department lines above them in order (two departments, then their two phones)."""
+    passage = "\n".join(chunk.lines)
+    pending: list[str] = []  # department lines still waiting for their phone
+    out: list[Contact] = []
+    for line, page in zip(chunk.lines, chunk.pages):
+        found = desk_phone(line)
+        if found is None:
+            if is_org_line(line):
+                pending.append(line)
+            continue
+        org, phone = found
+        if not org and pending:
+            org = pending.pop(0)
+        words = org.split()
+        department = words[-1] if words else ""
+        office = " ".join(words[:-1])
+        out.append(Contact(chunk.id, chunk.section, office, department, "", "", "", phone, passage, page))
     return out
 
 

@@ -9,8 +9,9 @@ from pathlib import Path
 
 from core.records import DocMeta
 from ingest.document import Block, Document, LoadError
+from ingest.markdown import read_markdown
 
-SUPPORTED = (".txt", ".pdf", ".hwpx", ".hwp")
+SUPPORTED = (".txt", ".md", ".pdf", ".hwpx", ".hwp")
 MANIFEST = "manifest.tsv"
 
 
@@ -21,8 +22,8 @@ def load(path: Path, root: Path, manifest: dict[str, DocMeta] | None = None) -> 
         raise LoadError(f"unsupported file type '{suffix}' (supported: {', '.join(SUPPORTED)})")
     if path.stat().st_size == 0:
         raise LoadError("the file is empty")
-    if suffix == ".txt":
-        blocks, paged = read_txt(path), False
+    if suffix in (".txt", ".md"):
+        blocks, paged = read_text(path)
     elif suffix == ".pdf":
         blocks, paged = read_pdf(path), True
     elif suffix == ".hwpx":
@@ -33,7 +34,7 @@ def load(path: Path, root: Path, manifest: dict[str, DocMeta] | None = None) -> 
         from ingest.hwp5 import read_hwp5
 
         blocks, paged = read_hwp5(path)
-    blocks = [Block(t, b.page if paged else None, b.table) for b in blocks if (t := normalize(b.text))]
+    blocks = [Block(t, b.page if paged else None, b.table, b.heading) for b in blocks if (t := normalize(b.text))]
     if not blocks:
         raise LoadError("no text could be extracted (scanned image or empty document?)")
     meta = (manifest or {}).get(path.name) or meta_from_header(blocks, path)
@@ -63,8 +64,18 @@ def relative_source(path: Path, root: Path) -> str:
 # --- plain text -----------------------------------------------------------------------------
 
 
-def read_txt(path: Path) -> list[Block]:
-    """Paragraphs are lines; a line with tabs is a table row, consecutive ones one table."""
+def read_text(path: Path) -> tuple[list[Block], bool]:
+    """A .md file, or a .txt with Markdown pipe tables, as Markdown; another .txt line by line."""
+    text = _decode(path)
+    if path.suffix.lower() == ".md" or len(_PIPE_RULE.findall(text)) >= 1:
+        return read_markdown(text)
+    return read_txt_lines(text), False
+
+
+_PIPE_RULE = re.compile(r"^\s*\|\s*:?-{3,}", re.M)
+
+
+def _decode(path: Path) -> str:
     raw = path.read_bytes()
     for enc in ("utf-8-sig", "cp949"):
         try:
@@ -75,7 +86,12 @@ def read_txt(path: Path) -> list[Block]:
     else:
         raise LoadError("not UTF-8 or CP949 text")
     if "\x00" in text:
-        raise LoadError("binary content in a .txt file")
+        raise LoadError(f"binary content (NUL bytes) in a {path.suffix} file")
+    return text
+
+
+def read_txt_lines(text: str) -> list[Block]:
+    """Paragraphs are lines; a line with tabs is a table row, consecutive ones one table."""
     blocks: list[Block] = []
     tables = 0
     in_table = False

@@ -1,0 +1,1 @@
+"""Answer strategies: each answers one part of a message, or declines (None) for the next one."""

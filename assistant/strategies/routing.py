@@ -1,0 +1,146 @@
+"""Contact routing: "who / which desk / which phone" goes to a desk of the documents, with its
+other listings (the same department with other people in other documents) and their dates."""
+
+from __future__ import annotations
+
+import re
+
+from assistant.candidates import Candidate
+from assistant.coverage import Layer, coverage
+from assistant.strategies.base import Citations, Env, Reply, Turn, mark
+from core.lexicons import ministries
+from core.patterns import ROLES
+from core.records import Desk
+from core.text import plain
+
+# Words that ask for a contact: every desk has them, so they cannot tell desks apart.
+CONTACT_WORDS = frozenset({"담당", "담당자", "연락처", "전화", "전화번호", "번호", "문의", "부서", "연락", "누구", "어디"})
+ROUTING = re.compile(r"어디로|어디에\s*(?:문의|연락)|문의처|문의는|문의하|연락하|who (?:should|do) i (?:ask|contact)", re.I)
+_ANY_PHONE = re.compile(r"(?<![\d-])(?:0\d{1,2}|1\d{3})-\d{3,4}(?:-\d{4})?(?![\d-])")  # 044-203-6364, 1566-0562
+_INQUIRY = re.compile(r"문의|전화|콜센터|고객센터|상담|안내")
+_UNLISTED = re.compile(r"이메일|e-?mail|메일\s*주소|팩스|fax", re.I)  # contact details no 담당 부서 table gives
+_ROLE_RX = re.compile(rf"(?:{ROLES})(?!\S*[을를])")
+
+
+def phone_in_text(turn: Turn, env: Env) -> Reply | None:
+    """"고객센터 번호": a number given in the text (a help line, an agency's inquiry line), not in a
+    담당 부서 table, when a sentence naming what is asked has one."""
+    q = turn.q
+    if "contact" not in q.intents or ROUTING.search(q.question):
+        return None
+    t = env.tuning
+    lines = [c for c in turn.cands if _ANY_PHONE.search(c.text) and c.features["cover"] >= t.match_min
+             and c.features["focus"] and c.features["anchor"] and turn.may_cite(c.source)]
+    if not lines:
+        return None
+    best = max(lines, key=lambda c: c.features["cover"])
+    return quote_reply("phone_in_text", [best])
+
+
+def contact_answer(turn: Turn, env: Env) -> Reply | None:
+    """Route a "who / which desk / which phone" question to a desk, with its other versions.
+
+    A desk scores by the question words its own rows and label cover (department, TF, entry),
+    then its document's title, then anywhere in its document, plus a prior for the retrieval rank
+    of its document. Among equal desks the newest document wins; older and newer listings of the
+    same department follow with their dates, never mixed in silently.
+    """
+    q = turn.q
+    if "contact" not in q.intents:
+        return None
+    t = env.tuning
+    doc_rank: dict[str, int] = {}
+    for rank, hit in enumerate(turn.hits):
+        doc_rank.setdefault(hit.item.chunk.source, rank)
+    words = {w: v for w, v in q.weights.items() if w not in CONTACT_WORDS}
+    scored: list[tuple[float, str, Desk]] = []
+    for desk, own, topic in env.desk_tokens:
+        if not turn.may_cite(desk.source):
+            continue
+        body = env.corpus.doc_tokens.get(desk.source, set())
+        cover = coverage(q, [Layer(own), Layer(topic, "", t.desk_title_credit), Layer(body, "", t.desk_body_credit)], words)
+        r = doc_rank.get(desk.source)
+        prior = t.desk_rank_prior / (1 + r) if r is not None else 0.0
+        if desk.office and _ministry_named(desk.office, q.question):
+            prior += t.ministry_bonus  # "공동 보도자료에서 교육부 담당 부서는?": that ministry's desk
+        scored.append((cover + prior, desk.date, desk))
+    if not scored:
+        return None
+    scored.sort(key=lambda x: (round(x[0], 3), x[1]), reverse=True)
+    best_score, _, best = scored[0]
+    if best_score < t.desk_min:
+        return None
+    # A question naming a title the desk does not list ("심사위원장은 누구?") is not answered by it.
+    asked = {re.sub(r"\s", "", m) for m in _ROLE_RX.findall(q.question)}
+    if asked and not any(re.sub(r"\s", "", p.role) in asked for p in best.people):
+        return None
+    # "…문의는 어디로?" wants every desk the document lists (ministry and agency); "…과장은?" the best.
+    routing = bool(ROUTING.search(q.question))
+    chosen = [d for s, _, d in scored if d.source == best.source and (routing or s >= best_score - t.desk_tie)]
+    order = {id(d): i for i, d in enumerate(env.facts.desks)}
+    chosen.sort(key=lambda d: order[id(d)])
+    cites = Citations()
+    lines = [f"- {desk.describe()} {mark(cites.desk(desk))}" for desk in chosen]
+    if routing:
+        inquiry = _inquiry_line(turn, env, best.source, cites)
+        if inquiry:
+            lines.append(inquiry)
+    listed = len(cites.items)
+    notes: list[str] = []
+    for desk in chosen:
+        others = [o for o in env.facts.same_desk(desk) if o.source != desk.source and not _same_people(o, desk)
+                  and turn.may_cite(o.source)]
+        newer = [o for o in others if o.date > desk.date][:1]
+        older = [o for o in others if o.date < desk.date][:1]
+        for other, label in [(o, "더 최근 문서") for o in newer] + [(o, "이전 문서") for o in older]:
+            if any(c.source == other.source for c in cites.items):
+                continue
+            n = cites.desk(other)
+            people = ", ".join(p.label() for p in other.people)
+            notes.append(f"- {label}({other.date}) 기준 {other.department}: {people} {mark(n)}")
+    text = f"담당 부서 — 「{best.title}」({best.date}) 기준:\n" + "\n".join(lines)
+    unlisted = _UNLISTED.search(q.question)
+    if unlisted and not any(_UNLISTED.search(d.passage) or "@" in d.passage for d in chosen):
+        text = f"제공된 문서에는 {unlisted.group(0)} 정보가 나오지 않습니다. 전화로 문의할 수 있는 " + text
+        return Reply("routing", text, False, tuple(cites.items[:listed]))
+    if notes:
+        text += "\n같은 부서가 다른 날짜의 문서에는 다른 담당자로 나옵니다(날짜 확인 필요):\n" + "\n".join(notes)
+    return Reply("routing", text, True, tuple(cites.items))
+
+
+def _inquiry_line(turn: Turn, env: Env, source: str, cites: Citations) -> str:
+    """An inquiry line in the text (an agency's 문의 안내, a help line): where citizens are sent too."""
+    for i in env.corpus.by_source.get(source, ()):
+        item = env.corpus.items[i]
+        if item.chunk.kind == "contact":
+            continue
+        for line, page in zip(item.chunk.lines, item.chunk.pages):
+            if _ANY_PHONE.search(line) and _INQUIRY.search(line):
+                n = cites.chunk(item, page, item.chunk.text, line)
+                return f"- 본문의 문의 안내: {line.strip()} {mark(n)}"
+    return ""
+
+
+def quote_reply(route: str, chosen: list[Candidate]) -> Reply:
+    """Quote candidates verbatim, one line each with its citation."""
+    from assistant.strategies.base import quoted
+
+    cites = Citations()
+    parts = []
+    for c in chosen:
+        passage = c.item.chunk.text if c.unit.kind == "sentence" else c.line
+        n = cites.chunk(c.item, c.page, passage, c.text)
+        parts.append(f"{quoted(c.text, c.item.date)} {mark(n)}")
+    return Reply(route, "\n".join(parts), True, tuple(cites.items))
+
+
+def _ministry_named(office: str, question: str) -> bool:
+    """The desk's ministry (its office, when that is a ministry) is named in the question."""
+    if not office.endswith(("부", "위원회", "처", "청")):
+        return False
+    flat = plain(question)
+    return plain(office) in flat or any(alias in flat for alias in ministries().get(office, ()))
+
+
+def _same_people(a: Desk, b: Desk) -> bool:
+    return {p.name for p in a.people} == {p.name for p in b.people}

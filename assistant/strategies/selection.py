@@ -1,0 +1,76 @@
+"""Sentence selection: the fitted ranker's best sentence or table row answers when it is likely
+enough; other candidates of the same document join it when they add what it lacks (another
+thing asked, or words of the question it does not cover), and a sentence announcing a list
+("다음과 같은 네 가지") brings the list."""
+
+from __future__ import annotations
+
+import re
+
+from assistant.candidates import Candidate
+from assistant.coverage import Layer, caption
+from assistant.strategies.base import Citations, Env, Reply, Turn, mark, quoted
+from assistant.strategies.corroborate import corroborate
+from core.text import plain
+
+_ANNOUNCES = re.compile(r"다음과\s*같|아래와\s*같|[:：]\s*$")
+
+
+def select(turn: Turn, env: Env) -> Reply | None:
+    """Quote the best candidate, and those that complete it; None when the best is not likely enough."""
+    cands = [c for c in turn.cands if turn.may_cite(c.source)]
+    if not cands or cands[0].p < env.ranker.answer_min:
+        return None
+    chosen = complete(turn, env, cands)
+    return render(turn, env, chosen)
+
+
+def complete(turn: Turn, env: Env, cands: list[Candidate]) -> list[Candidate]:
+    """The best candidate, then candidates of its document that add an asked thing or new words."""
+    q = turn.q
+    best = cands[0]
+    chosen = [best]
+    missing = set(range(len(q.needs))) - _met(turn, best)
+    covered = {t for t in q.concepts if _has(best, t)}
+    for c in cands[1:]:
+        if len(chosen) >= env.tuning.max_units or c.p < env.ranker.extra_min:
+            break
+        if c.source != best.source or caption(c.text) or any(c.text == x.text for x in chosen):
+            continue
+        fills = _met(turn, c) & missing
+        new = {t for t in q.concepts if t not in covered and _has(c, t)}
+        if fills or new:
+            chosen.append(c)
+            missing -= fills
+            covered |= new
+    for c in list(chosen):
+        if _ANNOUNCES.search(c.text):  # the list's items follow it in the same passage
+            after = sorted((x for x in turn.cands if x.hit.index == c.hit.index and x.unit.seq > c.unit.seq),
+                           key=lambda x: x.unit.seq)
+            chosen.extend(x for x in after[: env.tuning.list_items] if all(x.text != y.text for y in chosen))
+    return [best, *sorted(chosen[1:], key=lambda x: (x.rank, x.unit.seq))]
+
+
+def render(turn: Turn, env: Env, chosen: list[Candidate]) -> Reply:
+    """Each quote verbatim with its citation, and a corroborating passage of the same document."""
+    cites = Citations()
+    parts = []
+    extras = 0
+    for c in chosen:
+        passage = c.item.chunk.text if c.unit.kind == "sentence" else c.line
+        marks = mark(cites.chunk(c.item, c.page, passage, c.text))
+        if extras < env.tuning.max_corroborations:
+            also = corroborate(turn.q, env, c, cites.items)
+            if also is not None:
+                extras += 1
+                marks += mark(cites.add(also.source, also.title, also.date, also.page, also.text, also.quote))
+        parts.append(f"{quoted(c.text, c.item.date)} {marks}")
+    return Reply("selection", "\n".join(parts), True, tuple(cites.items))
+
+
+def _met(turn: Turn, c: Candidate) -> set[int]:
+    return {i for i, rx in enumerate(turn.q.needs) if rx.search(c.text)}
+
+
+def _has(c: Candidate, token: str) -> bool:
+    return Layer(c.unit.tokens, plain(c.text)).has(token)
