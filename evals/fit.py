@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import pickle
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -152,6 +153,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--c", type=float, default=1.0, help="inverse L2 strength of the regression")
     parser.add_argument("--out", default=str(MODEL))
+    parser.add_argument("--cache", help="pickle of the featurised questions: read if it exists, else written")
     args = parser.parse_args(argv)
     from sklearn.metrics import roc_auc_score
     from sklearn.model_selection import GroupKFold
@@ -159,7 +161,12 @@ def main(argv: list[str] | None = None) -> None:
     zero = Ranker(NAMES, np.zeros(len(NAMES)), np.ones(len(NAMES)), np.zeros(len(NAMES)), 0.0, 0.0, 1.0)
     engine = Engine(load_settings(index_dir=args.index), ranker=zero)
     cases = load_cases([Path(args.gold)])
-    items = build(engine, cases)
+    if args.cache and Path(args.cache).exists():
+        items = pickle.loads(Path(args.cache).read_bytes())
+    else:
+        items = build(engine, cases)
+        if args.cache:
+            Path(args.cache).write_bytes(pickle.dumps(items))
     x, y, groups = matrix(items)
     print(f"{len(items)} questions, {len(y)} candidates, {int(y.sum())} answering "
           f"({sum(1 for it in items if any(lab.any() for lab in it.labels))} questions with one)")
