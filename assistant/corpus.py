@@ -9,6 +9,7 @@ import sqlite3
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -100,6 +101,7 @@ def quoted_names(texts: Iterable[str]) -> dict[str, frozenset[str]]:
     return names
 
 
+@lru_cache(maxsize=1 << 14)
 def spellings(text: str) -> tuple[str, str, str]:
     """text folded as written, with each parenthesised part dropped, and with it instead of the word
     before it: "인공지능(AI) 중점학교" -> 인공지능(ai)중점학교, 인공지능중점학교, ai중점학교."""

@@ -41,8 +41,10 @@ NAMES = (
     "dense", "dense_rel", "dense_z", "bm25_rel", "chunk_dense", "chunk_bm25", "hit_rank",
     "needs_frac", "needs_none", "needs_all", "no_needs", "focus", "anchor", "names", "defines",
     "other_year", "other_ordinal", "row", "caption", "heading", "toc", "title_only", "short", "log_len",
-    "has_number", "has_date", "breakdown", "results", "each", "first", "doc_pos", "garbled",
+    "has_number", "has_date", "breakdown", "results", "each", "first", "doc_pos", "garbled", "title_line",
+    "need_near", "focus_unit", "top_doc",
 )
+NEAR = 20  # characters around a figure or date searched for the question's words
 
 _SENTENCE_END = re.compile(r"(다|임|음|함)\.?\s*$|다\.")
 _BREAKDOWN = re.compile(r"[가-힣]{2,}별(?=\s|\(|$)")  # 학년별, 학교급별: a breakdown, not a total
@@ -65,6 +67,7 @@ def featurize(q: Query, corpus: Corpus, cands: list[Candidate], vector: np.ndarr
     each = "각각" in q.question and bool(q.needs)
     subjects_any = q.subject if not q.needs else tuple(x for x in q.subject if x.endswith(_ATTRIBUTES))
     n_chunks = {s: len(ix) for s, ix in corpus.by_source.items()}
+    top_source = cands[0].hit.item.chunk.source
     for c, d, b in zip(cands, dense, bm25):
         item = c.item
         folded = plain(c.text)
@@ -113,6 +116,11 @@ def featurize(q: Query, corpus: Corpus, cands: list[Candidate], vector: np.ndarr
         f["first"] = float(c.unit.seq == 0)
         f["doc_pos"] = item.chunk.ordinal / max(1, n_chunks.get(c.source, 1))
         f["garbled"] = float(bool(_GARBLED.search(c.text)))
+        title = plain(item.title)
+        f["title_line"] = float(len(folded) > 10 and (title in folded or folded in title))  # a release's title states its news
+        f["need_near"] = _need_near(q, c.text, met)
+        f["focus_unit"] = float(bool(q.focus) and q.focus in folded)
+        f["top_doc"] = float(c.source == top_source)
     _relative(cands)
 
 
@@ -128,6 +136,22 @@ def _relative(cands: list[Candidate]) -> None:
         f["dense_rel"] = f["dense"] - top_dense
         f["dense_z"] = (f["dense"] - mean) / std
         f["bm25_rel"] = f.pop("bm25") / top_bm25
+
+
+def _need_near(q: Query, text: str, met: list[int]) -> float:
+    """Share of the asked things whose match in the unit has a word of the question within NEAR
+    characters: the figure that answers stands by what the question names ("GPU를 '30년까지 20만장")."""
+    if not met:
+        return 0.0
+    words = [t for t in q.concepts if len(t) > 1]
+    near = 0
+    for i in met:
+        for m in q.needs[i].finditer(text):
+            around = plain(text[max(0, m.start() - NEAR) : m.end() + NEAR])
+            if any(w in around for w in words):
+                near += 1
+                break
+    return near / len(q.needs)
 
 
 def _bm25(q: Query, c: Candidate) -> float:
@@ -147,3 +171,4 @@ def _bm25(q: Query, c: Candidate) -> float:
 def _topic_cover(q: Query, corpus: Corpus, sources: set[str]) -> dict[str, float]:
     """Share of the question's weighted words each candidate document has anywhere."""
     return {s: coverage(q, [Layer(corpus.doc_tokens.get(s, set()), corpus.doc_text.get(s, ""))]) for s in sources}
+

@@ -30,6 +30,9 @@ _INTENTS = {
         r"\s수(?:와|과|는|가|를|도|\s*\?|$)|how many|how much|number of|percent",
         re.I,
     ),
+    # who did it: "누가 지정했어", "어느 기관이 운영해" (not "누가 받을 수 있나": eligibility)
+    "agent": re.compile(r"누가(?!\s*(?:받|신청|참여|지원|이용|참가|들))|누구(?!나)|어느\s*기관|어떤\s*기관|"
+                        r"주관\s*기관|운영\s*기관|어디서\s*(?:지정|선정|주관|운영|맡)|어디가|who", re.I),
     "place": re.compile(r"어디서|어디에서|장소|개최지|어느\s*(?:도시|지역|나라|곳)|누리집|홈페이지|사이트|where|website", re.I),
     # "누가 받을 수 있나", "신청 자격": who may take part
     "eligible": re.compile(
@@ -54,7 +57,16 @@ YEAR = re.compile(r"(20\d\d)\s*(?:년|학년도)|[’'‘](\d\d)(?:\s*년|(?=[).
 RELATIVE_YEAR = re.compile(r"올해|금년|작년|지난해|내년")
 RELATIVE_YEARS = {"올해": 0, "금년": 0, "작년": -1, "지난해": -1, "내년": 1}
 # A place, or where to go to do something: a venue, or a website ("누리집(newsac.kosac.re.kr)").
-HAS_PLACE = re.compile(r"에서|장소|온라인|개최지|소재|누리집|홈페이지|https?://|www\.|\w\.(?:kr|com|net|org)\b")
+# A place, or where to go to do something: a venue ("…대회의실에서", "(장소) …"), a city, or a website
+# ("누리집(newsac.kosac.re.kr)"). "…회의에서 논의" is not a place: the noun before 에서 must be one.
+_VENUE = (r"(?:실|관|센터|홀|회관|청사|학교|대학교|캠퍼스|호텔|광장|사무소|연수원|컨벤션|경기장|공원|도서관|박물관|"
+          r"미술관|청|본부|서울|세종|부산|대전|광주|대구|인천|울산|제주|코엑스|킨텍스|벡스코)")
+HAS_VENUE = re.compile(rf"장소|개최지|소재지|{_VENUE}\s?에서|{_VENUE}\s?\S{{0,4}}\s?\(|{_VENUE}\s?\d+층|"
+                       r"[가-힣A-Za-z]{2,}에서\s[^.]{0,60}?(?:개최|열었|열린|열렸|열리|진행|출범|개소|체결|협약식)")
+HAS_PLACE = re.compile(rf"{HAS_VENUE.pattern}|누리집|홈페이지|https?://|www\.|\w\.(?:kr|com|net|org)\b|온라인")
+# "어디서 열리나", "개최 장소": where an event is held (a venue; a website does not answer it)
+_ASKS_VENUE = re.compile(r"(?:어디서|어디에서|장소)\s*(?:\S{0,3}\s*)?(?:열|개최|하는|해|했|진행|치러)|개최지|개최\s*장소|"
+                         r"where .*(?:held|take place)", re.I)
 HAS_DATE = re.compile(
     r"연말|연초|상반기|하반기|분기|[초중하]순|신학기|\d{1,2}\s*월|\d{4}\s*[.년]|\d{1,2}\s*일|까지|올해|내년|연내|"
     r"[’'‘]\d{2}\s?년|\d{1,2}\.\s?\d{1,2}\."
@@ -73,6 +85,8 @@ MONEY = re.compile(r"\d[\d,.]*\s?(?:[만천백억조]\s?){0,3}원")
 PERCENT = re.compile(r"\d[\d,.]*\s?%")
 _MONEY_WORDS = re.compile(r"예산|비용|금액|지급|대출|상금|빌리|빌릴|투자|재정|지원금|등록금|참가비|수수료|수당|한도")
 _COUNT_WORDS = re.compile(r"인원|명|수는|수가|수를|수와|비율|율|률|규모|점수|건수|개수|퍼센트|%|몇")
+HAS_AGENT = re.compile(r"[가-힣A-Za-z]{2,}(?:부|청|처|원|위원회|재단|공단|기관|대학교|대학|센터|협회|학회|기업|공사)"
+                       r"(?:[은는이가의와과]|\s|\(|$)|㈜")
 HAS_ELIGIBILITY = re.compile(r"대상|자격|요건|이하|이상|누구나|재학생|학부생|청년|교원|학생")
 _ORDINAL = re.compile(r"(첫)(?:\s*번째|째)?|(두|둘|세|셋|네|넷|다섯)\s*(?:번째|째)|(\d+)\s*번째|제\s*(\d+)\s*(회|차)(?!관)")
 _ORDINAL_WORDS = {"첫": 1, "두": 2, "둘": 2, "세": 3, "셋": 3, "네": 4, "넷": 4, "다섯": 5}
@@ -174,7 +188,8 @@ class Analyzer:
                     needs.append(re.compile(rf"\d[\d,.]*\s?(?:여\s?)?(?:개|곳{'|' + noun if noun else ''})"))
                 elif counter:
                     unit = counter_answers().get(counter, re.escape(counter))
-                    needs.append(re.compile(rf"\d[\d,.]*\s?(?:만|천|백)?\s?(?:여\s?)?(?:{unit})"))
+                    # a count, not a year: "몇 년간" is answered by "4년", not by "2023년"
+                    needs.append(re.compile(rf"(?<![\d,.])(?!(?:19|20)\d\d\s?년)\d[\d,.]*\s?(?:만|천|백)?\s?(?:여\s?)?(?:{unit})"))
                 elif m.group(0) == "얼마" and not question[m.end():].startswith("나") and (
                         _MONEY_WORDS.search(question) or not _COUNT_WORDS.search(question)):
                     needs.append(MONEY)  # "얼마의 재정 지원", "얼마까지 빌릴": an amount of money
@@ -183,8 +198,10 @@ class Analyzer:
             needs = needs or [HAS_NUMBER]
         # "언제까지", "마감": the end of a period, not its start
         date_need = UNTIL_DATE if _ASKS_UNTIL.search(question) else HAS_DATE
-        needs += [date_need] * ("date" in intents) + [HAS_PLACE] * ("place" in intents)
+        place_need = HAS_VENUE if _ASKS_VENUE.search(question) else HAS_PLACE
+        needs += [date_need] * ("date" in intents) + [place_need] * ("place" in intents)
         needs += [HAS_ELIGIBILITY] * ("eligible" in intents)
+        needs += [HAS_AGENT] * ("agent" in intents and "contact" not in intents)
         years = tuple(dict.fromkeys(y or f"20{yy}" for y, yy in YEAR.findall(question)))
         names = self._names_in(question)
         name_words = frozenset(t for t in concepts if any(t in form for forms in names for form in forms))

@@ -29,7 +29,7 @@ class Ranker:
     coef: np.ndarray
     intercept: float
     answer_min: float  # the best candidate answers only with at least this probability
-    extra_min: float  # another candidate joins the answer with at least this probability
+    extra_min: float  # another candidate joins the answer with at least this share of the best one's probability
 
     @classmethod
     def from_dict(cls, d: dict[str, object]) -> Ranker:

@@ -33,7 +33,9 @@ def render(message: str, replies: list[tuple[str, Reply]], resolved: str = "") -
         if several and reply.route == "refusal":
             text = text.replace(NOT_FOUND, PART_NOT_FOUND, 1)
         parts.append(Part(question, text, reply.answerable, tuple(dict.fromkeys(numbers.values()))))
-        texts.append(f"{i}) {question}\n{text}" if several else text)
+        # parts are numbered, not quoted back: an echoed question would put its words and numbers
+        # into the answer as if the documents said them
+        texts.append(f"{'①②③④⑤'[i - 1]} {text}" if several else text)
     answerable = any(p.answerable for p in parts)
     route = "+".join(r.route for _, r in replies)
     return Answer(message, "\n\n".join(texts), answerable, tuple(citations), tuple(parts), resolved, route)

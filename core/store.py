@@ -17,7 +17,7 @@ from core.errors import IndexMissing
 from core.records import Chunk, Contact, Desk, DocMeta, StoredChunk, Target, Unit
 
 COLLECTION = "policy_chunks"
-SCHEMA_VERSION = "12"  # bump when chunking or tokenisation changes: every file re-ingests
+SCHEMA_VERSION = "13"  # bump when chunking or tokenisation changes: every file re-ingests
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS info (key TEXT PRIMARY KEY, value TEXT NOT NULL);

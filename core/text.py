@@ -33,6 +33,7 @@ def kiwi() -> Kiwi:
     return k
 
 
+@lru_cache(maxsize=1 << 16)
 def fold(text: str) -> str:
     """Normalise for matching: NFKC, lower case, no whitespace, unified dashes and quotes."""
     text = unicodedata.normalize("NFKC", text).lower()
@@ -47,6 +48,7 @@ def respace(text: str) -> str:
         return str(kiwi().space(text))
 
 
+@lru_cache(maxsize=1 << 16)
 def plain(text: str) -> str:
     """fold, and without middle dots: "국내·외" meets "국내외", "AI·디지털" meets "AI디지털" (for matching
     a question against passages; the eval scorers keep fold)."""

@@ -85,7 +85,7 @@ def corpus_index(tmp_path_factory: pytest.TempPathFactory, embedder: Any) -> Pat
     report = indexer.ingest([CORPUS], progress=False)
     indexer.close()
     assert not report.skipped, report.skipped
-    assert len(report.added) + len(report.updated) + len(report.unchanged) == 44
+    assert len(report.added) + len(report.updated) + len(report.unchanged) == 57
     return index_dir
 
 

@@ -33,20 +33,20 @@ CASES = [
 
 @pytest.mark.parametrize(("question", "stem"), CASES, ids=[c[1][-12:] + ":" + c[0][:12] for c in CASES])
 def test_right_document_in_top_three(engine: Any, question: str, stem: str) -> None:
-    query = engine.composer.analyse(question)
-    hits = engine.retriever.search(query.text, k=3)
+    query = engine.analyzer.analyse(question)
+    hits = engine.retriever.search(query.search_text, k=3).hits
     sources = [h.item.chunk.source for h in hits]
     assert f"corpus/{stem}" in {s.rsplit(".", 1)[0] for s in sources}, sources
 
 
 def test_both_retrievers_contribute(engine: Any) -> None:
-    hits = engine.retriever.search("AI 유니콘 기업 10개 확보", k=5)
+    hits = engine.retriever.search("AI 유니콘 기업 10개 확보", k=5).hits
     assert any(h.dense_rank is not None for h in hits)
     assert any(h.bm25_rank is not None for h in hits)
 
 
 def test_quoted_names_are_known_in_every_spelling() -> None:
-    from assistant.retrieval import quoted_names
+    from assistant.corpus import quoted_names
 
     names = quoted_names(["교육부는 ‘인공지능(AI) 중점학교’를 운영한다.", "「모두의 한국어」 개방", "‘OK’"])
     assert names["ai중점학교"] == names["인공지능(ai)중점학교"] == names["인공지능중점학교"]

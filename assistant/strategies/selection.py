@@ -1,7 +1,7 @@
 """Sentence selection: the fitted ranker's best sentence or table row answers when it is likely
-enough; other candidates of the same document join it when they add what it lacks (another
-thing asked, or words of the question it does not cover), and a sentence announcing a list
-("다음과 같은 네 가지") brings the list."""
+enough; other candidates of the same document join it when they are likely enough next to it
+(a fitted share of its probability) and add what it lacks (another thing asked, or words of the
+question it does not cover), and a sentence announcing a list ("다음과 같은 네 가지") brings the list."""
 
 from __future__ import annotations
 
@@ -32,8 +32,9 @@ def complete(turn: Turn, env: Env, cands: list[Candidate]) -> list[Candidate]:
     chosen = [best]
     missing = set(range(len(q.needs))) - _met(turn, best)
     covered = {t for t in q.concepts if _has(best, t)}
+    floor = env.ranker.extra_min * best.p  # fitted: how likely, next to the best, a joining quote must be
     for c in cands[1:]:
-        if len(chosen) >= env.tuning.max_units or c.p < env.ranker.extra_min:
+        if len(chosen) >= env.tuning.max_units or c.p < floor:
             break
         if c.source != best.source or caption(c.text) or any(c.text == x.text for x in chosen):
             continue
