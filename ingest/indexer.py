@@ -28,6 +28,7 @@ from ingest.loaders import MANIFEST, SUPPORTED, load, read_manifest, relative_so
 from ingest.units import units_of
 
 log = logging.getLogger(__name__)
+CACHE_BATCH = 128  # texts embedded between two writes to the vector cache
 
 
 @dataclass
@@ -172,13 +173,16 @@ class Indexer:
         return fresh
 
     def _embed(self, texts: list[str]) -> tuple[list[list[float]], int]:
+        """Vectors of the texts, from the cache or embedded now; new ones are cached a batch at a time,
+        so an interrupted ingest of a long document resumes where it stopped."""
         keys = [_digest(t) for t in texts]
         cached = {k: np.frombuffer(b, dtype=np.float32).tolist() for k, b in store.cached_vectors(self.db, keys).items()}
-        todo = [(k, t) for k, t in zip(keys, texts) if k not in cached]
-        if todo:
-            fresh = self.embedder.get_text_embedding_batch([t for _, t in todo])
-            store.save_vectors(self.db, [(k, np.asarray(v, dtype=np.float32).tobytes()) for (k, _), v in zip(todo, fresh)])
-            cached.update({k: v for (k, _), v in zip(todo, fresh)})
+        todo = list(dict.fromkeys((k, t) for k, t in zip(keys, texts) if k not in cached))
+        for i in range(0, len(todo), CACHE_BATCH):
+            part = todo[i : i + CACHE_BATCH]
+            fresh = self.embedder.get_text_embedding_batch([t for _, t in part])
+            store.save_vectors(self.db, [(k, np.asarray(v, dtype=np.float32).tobytes()) for (k, _), v in zip(part, fresh)])
+            cached.update({k: v for (k, _), v in zip(part, fresh)})
         return [cached[k] for k in keys], len(todo)
 
     def _remove(self, source: str) -> None:

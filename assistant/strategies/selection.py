@@ -19,7 +19,7 @@ _ANNOUNCES = re.compile(r"다음과\s*같|아래와\s*같|[:：]\s*$")
 def select(turn: Turn, env: Env) -> Reply | None:
     """Quote the best candidate, and those that complete it; None when the best is not likely enough."""
     cands = [c for c in turn.cands if turn.may_cite(c.source)]
-    if not cands or cands[0].p < env.ranker.answer_min:
+    if not cands or cands[0].p < env.ranker.threshold(open_question=not turn.q.needs):
         return None
     chosen = complete(turn, env, cands)
     return render(turn, env, chosen)
@@ -31,7 +31,7 @@ def complete(turn: Turn, env: Env, cands: list[Candidate]) -> list[Candidate]:
     best = cands[0]
     chosen = [best]
     missing = set(range(len(q.needs))) - _met(turn, best)
-    covered = {t for t in q.concepts if _has(best, t)}
+    covered = {t for t in q.concepts if _has(best, t) or t in best.context}
     floor = env.ranker.extra_min * best.p  # fitted: how likely, next to the best, a joining quote must be
     for c in cands[1:]:
         if len(chosen) >= env.tuning.max_units or c.p < floor:
@@ -39,7 +39,10 @@ def complete(turn: Turn, env: Env, cands: list[Candidate]) -> list[Candidate]:
         if c.source != best.source or caption(c.text) or any(c.text == x.text for x in chosen):
             continue
         fills = _met(turn, c) & missing
-        new = {t for t in q.concepts if t not in covered and _has(c, t)}
+        # new words of the question count from the same section only: another entry of a handbook
+        # that shares a word is about something else
+        same_part = c.item.chunk.section == best.item.chunk.section
+        new = {t for t in q.concepts if t not in covered and _has(c, t)} if same_part else set()
         if fills or new:
             chosen.append(c)
             missing -= fills
