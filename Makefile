@@ -6,7 +6,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 7860
 INDEX  ?= $(or $(POLICY_INDEX_DIR),.index)
 
-.PHONY: setup index run test lint typecheck pytest browser-deps bench clean
+.PHONY: setup index run test lint typecheck pytest browser-deps bench reliability load dialogues clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,13 +34,25 @@ browser-deps:
 		|| ! ls /usr/share/fonts/opentype/noto/NotoSansCJK* >/dev/null 2>&1; then \
 		echo "installing chromium, chromium-driver, fonts-noto-cjk (Debian packages)"; \
 		apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive \
-			apt-get install -y -qq chromium chromium-driver fonts-noto-cjk >/dev/null; \
+			apt-get install -y -qq chromium chromium-driver fonts-noto-cjk fonts-noto-color-emoji >/dev/null; \
 	fi
 
 pytest: setup browser-deps
 	$(PY) -m pytest
 
 test: lint typecheck pytest  ## ruff, mypy, pytest (includes the eval thresholds and the browser test)
+
+# The full load run of issue #10: 50 simulated gradio_client users on loopback for 2 minutes (a reduced
+# run, 8 users for 15 s, is part of `make test`). Exit 1 on any error or any answer unlike the single-user one.
+reliability: index  ## the full load benchmark (and the test suite's reliability tests)
+	$(PY) -m evals.load --index $(INDEX) --users 50 --seconds 120
+	$(PY) -m pytest tests/test_api.py tests/test_inputs.py tests/test_hostile.py
+
+load: index  ## the load benchmark only (USERS, SECONDS, CONCURRENCY to vary it)
+	$(PY) -m evals.load --index $(INDEX) --users $(or $(USERS),50) --seconds $(or $(SECONDS),120) --concurrency $(or $(CONCURRENCY),4)
+
+dialogues: index  ## score the blind follow-up dialogues
+	$(PY) -m evals.dialogues evals/blind/dialogues.jsonl --index $(INDEX)
 
 bench: index  ## print ingest and ask timings
 	$(PY) evals/bench.py --index $(INDEX)

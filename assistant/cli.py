@@ -56,7 +56,26 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("--json", action="store_true", help="print one JSON object")
     ask.add_argument("--jsonl", action="store_true", help="read questions from stdin, one a line; print JSON lines")
     ask.add_argument("--index", help="index directory")
+    _filter_flags(ask)
     ask.set_defaults(func=cmd_ask)
+
+    draft = sub.add_parser("draft", help="draft a reply to a citizen's letter (민원 답변 초안)")
+    draft.add_argument("file", help="the letter: a text file, or - for stdin")
+    draft.add_argument("--json", action="store_true", help="print one JSON object (text, sections, citations)")
+    draft.add_argument("--out", help="also write the draft to this .txt, .docx or .hwpx file")
+    draft.add_argument("--index", help="index directory")
+    _filter_flags(draft)
+    draft.set_defaults(func=cmd_draft)
+
+    fb = sub.add_parser("feedback", help="list 👍/👎 ratings given in the chat and the draft tab")
+    fb.add_argument("--csv", action="store_true", help="print CSV (all columns) instead of a summary")
+    fb.add_argument("--bad", action="store_true", help="only 👎")
+    fb.add_argument("--index", help="index directory")
+    fb.set_defaults(func=cmd_feedback)
+
+    hp = sub.add_parser("hash-password", help="print a user:hash line for POLICY_AUTH_FILE (reads the password from stdin)")
+    hp.add_argument("user")
+    hp.set_defaults(func=cmd_hash_password)
 
     facts = sub.add_parser("facts", help="list extracted contacts and targets")
     facts.add_argument("--kind", choices=["contacts", "targets", "dates"], default="contacts")
@@ -111,27 +130,37 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     return 1 if report.skipped else 0
 
 
+def _filter_flags(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--publisher", help="only documents of this publisher (e.g. 교육부, 과학기술정보통신부)")
+    p.add_argument("--since", help="only documents dated on or after YYYY-MM-DD")
+    p.add_argument("--until", help="only documents dated on or before YYYY-MM-DD")
+
+
+def _filters(args: argparse.Namespace) -> Any:
+    from assistant.filters import Filters
+    from assistant.inputs import clean_dates
+
+    since, until = clean_dates(args.since or "", args.until or "")
+    return Filters((args.publisher or "").strip(), since, until)
+
+
 def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     """Answer one question, or every line of stdin with --jsonl."""
     from assistant.engine import Engine
+    from assistant.inputs import clean_question
 
     if not args.jsonl and not args.question:
         raise UserError("give a question, or --jsonl to read questions from stdin")
+    filters = _filters(args)
+    question = None if args.jsonl else clean_question(args.question)
     engine = Engine(settings)
     if args.jsonl:
         for line in sys.stdin:
-            question = _question_of(line)
-            if question is None:
+            if not line.strip():
                 continue
-            try:
-                obj = engine.ask(question).to_dict()
-            except Exception:  # one bad question must not end an evaluator's run
-                log.exception("failed to answer %r", question)
-                obj = {"question": question, "answer": "처리 중 오류가 발생해 답하지 못했습니다.", "answerable": False,
-                       "citations": []}
-            print(json.dumps(obj, ensure_ascii=False), flush=True)
+            print(json.dumps(_answer_line(engine, line, filters), ensure_ascii=False), flush=True)
         return 0
-    answer = engine.ask(args.question, trace=args.verbose)
+    answer = engine.ask(question or "", filters=filters, trace=args.verbose)
     if args.json:
         print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
     else:
@@ -144,18 +173,20 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _question_of(line: str) -> str | None:
-    line = line.strip()
-    if not line:
-        return None
-    if line.startswith("{"):
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError:
-            return line
-        if isinstance(obj, dict) and isinstance(obj.get("question"), str):
-            return str(obj["question"])
-    return line
+def _answer_line(engine: Any, line: str, filters: Any) -> dict[str, Any]:
+    """One --jsonl line (plain text, or {"question", "history"?}) answered, or an error object; never raises."""
+    from assistant.inputs import BadInput, parse_request
+
+    question = line.strip()
+    try:
+        question, history = parse_request(line)
+        return dict(engine.ask(question, history=history, filters=filters).to_dict())
+    except BadInput as exc:
+        return {"question": question, "answer": str(exc), "answerable": False, "citations": [], "error": str(exc)}
+    except Exception:  # one bad question must not end an evaluator's run
+        log.exception("failed to answer %r", question)
+        return {"question": question, "answer": "처리 중 오류가 발생해 답하지 못했습니다.", "answerable": False,
+                "citations": [], "error": "internal"}
 
 
 def render_text(answer: dict[str, Any]) -> str:
@@ -168,6 +199,27 @@ def render_text(answer: dict[str, Any]) -> str:
         out.append(f"[{c['n']}] {c['title']} ({c['date']}{page}) — {c['source']}")
         out.append("    " + c["quote"].replace("\t", " · ").replace("\n", "\n    "))
     return "\n".join(out)
+
+
+def cmd_draft(args: argparse.Namespace, settings: Settings) -> int:
+    """Draft a reply to a letter (assistant/commands.py)."""
+    from assistant.commands import draft
+
+    return draft(args, settings, _filters(args))
+
+
+def cmd_feedback(args: argparse.Namespace, settings: Settings) -> int:
+    """List the stored ratings (assistant/commands.py)."""
+    from assistant.commands import feedback
+
+    return feedback(args, settings)
+
+
+def cmd_hash_password(args: argparse.Namespace, settings: Settings) -> int:
+    """Print a user:hash line for POLICY_AUTH_FILE (assistant/commands.py)."""
+    from assistant.commands import hash_password
+
+    return hash_password(args)
 
 
 def cmd_facts(args: argparse.Namespace, settings: Settings) -> int:
@@ -190,8 +242,14 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     from evals.runner import run_eval, split_files
 
     files = [Path(f) for f in args.files] or split_files(args.split)
-    return run_eval(settings, files, as_json=args.json, report_dir=Path(args.report) if args.report else None,
-                    baseline=not args.no_baseline, check=args.check, apart=args.split != "dev" and not args.files)
+    apart = args.split != "dev" and not args.files
+    code = run_eval(settings, files, as_json=args.json, report_dir=Path(args.report) if args.report else None,
+                    baseline=not args.no_baseline, check=args.check, apart=apart)
+    if args.report and not apart:
+        from evals.feedback import append_to_report
+
+        append_to_report(Path(args.report) / "report.md", Path(settings.index_dir))
+    return code
 
 
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
@@ -200,11 +258,20 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     from dataclasses import replace
 
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+    from assistant.auth import checker, exposure_warning
     from assistant.engine import Engine
     from assistant.ui import serve
 
     settings = replace(settings, host=args.host or settings.host, port=args.port or settings.port)
+    login = checker(os.environ)
+    warning = exposure_warning(settings.host, login)
+    if warning:
+        print(warning, file=sys.stderr, flush=True)
     engine = Engine(settings)
-    print(f"정책 비서: http://{settings.host}:{settings.port}", flush=True)
-    serve(engine, settings.host, settings.port)
+    print(f"정책 비서: http://{settings.host}:{settings.port}" + (" (login required)" if login else ""), flush=True)
+    try:
+        concurrency = int(os.environ.get("POLICY_CONCURRENCY", "0")) or None
+    except ValueError:
+        raise UserError("POLICY_CONCURRENCY must be a whole number (answers computed at once)") from None
+    serve(engine, settings.host, settings.port, auth=login, **({"concurrency": concurrency} if concurrency else {}))
     return 0

@@ -17,6 +17,8 @@ from assistant.compose import Composer
 from assistant.corpus import Corpus
 from assistant.facts import FactBook
 from assistant.filters import Filters
+from assistant.followup import resolve
+from assistant.guard import drift
 from assistant.llm import LLMWriter
 from assistant.message import split_message
 from assistant.question import Analyzer, Query
@@ -43,7 +45,7 @@ class Engine:
         start = time.perf_counter()
         self.settings = settings
         index_dir = Path(settings.index_dir)
-        db = store.connect(index_dir)
+        self.db = db = store.connect(index_dir)
         self.corpus = Corpus(db, str(index_dir))
         self.embedder = embedder or E5Embedding()
         self.retriever = Retriever(self.corpus, index_dir, self.embedder)
@@ -69,6 +71,9 @@ class Engine:
         message = "\n".join(" ".join(line.split()) for line in question.splitlines() if line.strip())
         if not message:
             return Answer(question, "질문을 입력해 주세요.", False, ())
+        asked = message
+        if history:  # a follow-up ("그럼 담당자는?") is read against the conversation
+            message = resolve(message, history, self.corpus.idf_of, list(self.corpus.doc_tokens.values()))
         allowed = None
         allow = None
         if filters is not None and filters.active:
@@ -97,7 +102,16 @@ class Engine:
         answer = render(message, replies)
         if trace:
             answer = replace(answer, trace=tuple(top))
-        return self.writer.rewrite(answer) if self.writer else answer
+        if self.writer:  # the text only, and only if it adds nothing to the quotes: a passage may carry instructions
+            written = self.writer.rewrite(answer).answer
+            problem = drift(written, answer) if written != answer.answer else "unchanged"
+            if not problem:
+                answer = replace(answer, answer=written)
+            elif problem != "unchanged":
+                log.warning("LLM rewrite dropped: %s", problem)
+        if message != asked:  # a follow-up: keep the message as typed, and say how it was read
+            answer = replace(answer, question=asked, resolved=message)
+        return answer
 
 
 def _has_topic(q: Query) -> bool:

@@ -49,6 +49,11 @@ CREATE TABLE IF NOT EXISTS targets (
     quantity TEXT NOT NULL, deadline TEXT NOT NULL, sentence TEXT NOT NULL, page INTEGER
 );
 CREATE INDEX IF NOT EXISTS targets_source ON targets(source);
+CREATE TABLE IF NOT EXISTS feedback (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, kind TEXT NOT NULL, rating INTEGER NOT NULL,
+    comment TEXT NOT NULL, question TEXT NOT NULL, answer TEXT NOT NULL, citations TEXT NOT NULL,
+    index_version TEXT NOT NULL
+);
 """
 
 
@@ -247,3 +252,55 @@ def iter_lines(db: sqlite3.Connection) -> Iterator[tuple[str, str, str, str, int
     ):
         for line, page in zip(json.loads(lines), json.loads(pages)):
             yield source, date, title, line, page
+
+
+# --- feedback (👍/👎 on answers and drafts) ----------------------------------------------------
+
+FEEDBACK_COLUMNS = ("id", "at", "kind", "rating", "comment", "question", "answer", "citations", "index_version")
+
+
+def index_version(db: sqlite3.Connection) -> str:
+    """The schema, the number of files and the newest file digest: what an answer was given from."""
+    files, digest = db.execute("SELECT COUNT(*), COALESCE(MAX(digest), '') FROM files").fetchone()
+    return f"schema {schema_version(db) or '?'} · {files} files · {str(digest)[:12]}"
+
+
+def add_feedback(db: sqlite3.Connection, at: str, kind: str, rating: int, comment: str, question: str, answer: str,
+                 citations: list[dict[str, Any]]) -> int:
+    """Store one rating (1 for 👍, -1 for 👎) of an answer or a draft; return its id."""
+    with db:
+        cur = db.execute(
+            "INSERT INTO feedback (at, kind, rating, comment, question, answer, citations, index_version) "
+            "VALUES (?,?,?,?,?,?,?,?)",
+            (at, kind, rating, comment, question, answer, json.dumps(citations, ensure_ascii=False), index_version(db)),
+        )
+    return int(cur.lastrowid or 0)
+
+
+def set_feedback_comment(db: sqlite3.Connection, feedback_id: int, comment: str) -> bool:
+    """Attach a comment to a stored rating; False when there is no such rating."""
+    with db:
+        cur = db.execute("UPDATE feedback SET comment=? WHERE id=?", (comment, feedback_id))
+    return cur.rowcount == 1
+
+
+def list_feedback(db: sqlite3.Connection, rating: int | None = None, limit: int | None = None) -> list[dict[str, Any]]:
+    """Stored ratings, newest first (only 👍 or 👎 when rating is 1 or -1)."""
+    sql = "SELECT " + ", ".join(FEEDBACK_COLUMNS) + " FROM feedback"
+    args: list[Any] = []
+    if rating is not None:
+        sql += " WHERE rating=?"
+        args.append(rating)
+    sql += " ORDER BY id DESC"
+    if limit is not None:
+        sql += " LIMIT ?"
+        args.append(limit)
+    rows = [dict(zip(FEEDBACK_COLUMNS, r)) for r in db.execute(sql, args)]
+    for r in rows:
+        r["citations"] = json.loads(r["citations"])
+    return rows
+
+
+def publishers(db: sqlite3.Connection) -> list[str]:
+    """The publishers of the indexed documents, for the filter's choices."""
+    return [r[0] for r in db.execute("SELECT DISTINCT publisher FROM files WHERE publisher != '' ORDER BY publisher")]

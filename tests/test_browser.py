@@ -1,102 +1,238 @@
-"""The Gradio app in real headless Chromium (Debian's chromium + chromedriver, driven by Selenium)."""
+"""The Gradio app in real headless Chromium (Debian's chromium + chromedriver, driven by Selenium).
+
+One server over the session's corpus index; each test drives what a person does in the page.
+UPDATE_SCREENSHOT=1 copies the screenshots into docs/.
+"""
 
 from __future__ import annotations
 
 import os
 import shutil
-import socket
-import subprocess
-import sys
+import sqlite3
 import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from tests.conftest import ROOT
+from tests.servers import chrome, serving
 
 pytestmark = pytest.mark.browser
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+LETTER = ("안녕하세요. 중학생 자녀를 둔 학부모입니다.\n"
+          "정부는 GPU를 언제까지 몇 장 확보하나요?\n"
+          "그리고 LG AI대학원 박사과정 입학정원은 몇 명인가요?\n"
+          "AI 인재 TF에 배정된 예산은 얼마인가요?\n"
+          "답변 부탁드립니다.")
 
 
 @pytest.fixture(scope="module")
 def app_url(corpus_index: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """`python -m assistant serve` on a free loopback port, over the session's index."""
-    port = _free_port()
-    log = tmp_path_factory.mktemp("serve") / "serve.log"
-    env = {**os.environ, "GRADIO_ANALYTICS_ENABLED": "False"}
-    with open(log, "w") as out:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "assistant", "serve", "--index", str(corpus_index), "--host", "127.0.0.1",
-             "--port", str(port)],
-            cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, env=env,
-        )
-    url = f"http://127.0.0.1:{port}/"
-    try:
-        deadline = time.time() + 120
-        while True:
-            try:
-                urllib.request.urlopen(url, timeout=2).read()
-                break
-            except OSError:
-                if proc.poll() is not None or time.time() > deadline:
-                    raise RuntimeError(f"the app did not start:\n{log.read_text()}") from None
-                time.sleep(0.5)
+    with serving(corpus_index, tmp_path_factory.mktemp("serve") / "serve.log") as url:
         yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
 
 
-def test_chat_answers_with_a_citation_card(app_url: str, tmp_path: Path) -> None:
-    if not (os.path.exists(CHROMIUM) and os.path.exists(CHROMEDRIVER)):
-        pytest.fail("chromium/chromedriver missing: `make test` installs them (make browser-deps)")
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-    from selenium.webdriver.common.by import By
-    from selenium.webdriver.support import expected_conditions as ec
+@pytest.fixture()
+def driver(tmp_path: Path) -> Iterator[Any]:
+    """A fresh Chromium profile per test, downloads into tmp_path/downloads."""
+    d = chrome(tmp_path / "profile")
+    (tmp_path / "downloads").mkdir()
+    d.execute_cdp_cmd("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(tmp_path / "downloads")})
+    yield d
+    d.quit()
+
+
+def _open(driver: Any, url: str) -> Any:
     from selenium.webdriver.support.ui import WebDriverWait
 
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--disable-dev-shm-usage", "--window-size=1280,1500", f"--user-data-dir={tmp_path / 'profile'}"):
-        options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-    try:
-        driver.get(app_url)
-        wait = WebDriverWait(driver, 60)
-        box = wait.until(ec.element_to_be_clickable((By.CSS_SELECTOR, "#question textarea")))
-        box.send_keys("GPU는 언제까지 몇 장 확보하나요?")
-        driver.find_element(By.CSS_SELECTOR, "#ask").click()
-        card = wait.until(ec.visibility_of_element_located((By.CSS_SELECTOR, "#sources .card")))
-        chat = driver.find_element(By.CSS_SELECTOR, "#chat").text
-        assert "20만장" in chat and "[1]" in chat
-        assert "msit_2025-09-30_ai_core_project_tf.txt" in card.text
-        assert "20만장 이상" in card.find_element(By.TAG_NAME, "mark").text
-        shot = tmp_path / "chat.png"
-        driver.save_screenshot(str(shot))
-        assert shot.stat().st_size > 10_000
-        if os.environ.get("UPDATE_SCREENSHOT"):
-            shutil.copy(shot, ROOT / "docs" / "screenshot.png")
+    driver.get(url)
+    wait = WebDriverWait(driver, 60)
+    wait.until(lambda d: d.find_elements("css selector", "#question textarea"))
+    return wait
 
-        # The 담당자 찾기 view: reverse look-up by phone number.
-        tab = next(b for b in driver.find_elements(By.CSS_SELECTOR, "button[role='tab']") if "담당자 찾기" in b.text)
-        tab.click()
-        query = wait.until(ec.element_to_be_clickable((By.CSS_SELECTOR, "#contact-query textarea")))
-        query.send_keys("044-202-6321")
-        driver.find_element(By.CSS_SELECTOR, "#contact-find").click()
-        row = wait.until(ec.visibility_of_element_located((By.CSS_SELECTOR, "#contacts table.contacts td")))
-        table = driver.find_element(By.CSS_SELECTOR, "#contacts").text
-        assert row.text and "이하근" in table and "소프트웨어정책과" in table and "2025-09-30" in table
-    finally:
-        driver.quit()
+
+def _ask(driver: Any, wait: Any, question: str, turn: int) -> str:
+    """Type a question, press Enter, and return the text of the turn-th answer (1-based) once it is there."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    box = driver.find_element(By.CSS_SELECTOR, "#question textarea")
+    box.send_keys(question)
+    box.send_keys(Keys.ENTER)
+    wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#chat .answer")) >= turn)
+    return str(driver.find_elements(By.CSS_SELECTOR, "#chat .answer")[turn - 1].text)
+
+
+def _shot(driver: Any, tmp_path: Path, name: str) -> None:
+    shot = tmp_path / name
+    driver.save_screenshot(str(shot))
+    assert shot.stat().st_size > 10_000
+    if os.environ.get("UPDATE_SCREENSHOT"):
+        shutil.copy(shot, ROOT / "docs" / name)
+
+
+def test_chat_answers_with_cards_and_a_progress_indicator(app_url: str, driver: Any, tmp_path: Path) -> None:
+    from selenium.webdriver.common.by import By
+
+    wait = _open(driver, app_url)
+    # Shift+Enter breaks the line; Enter sends. A progress text shows while the answer is computed.
+    driver.execute_script("""
+        window.__sawProgress = false;
+        new MutationObserver(() => { if (document.body.innerText.includes('문서를 찾는 중')) window.__sawProgress = true; })
+          .observe(document.body, {subtree: true, childList: true, characterData: true});""")
+    from selenium.webdriver.common.keys import Keys
+
+    box = driver.find_element(By.CSS_SELECTOR, "#question textarea")
+    box.send_keys("GPU는 언제까지")
+    box.send_keys(Keys.SHIFT, Keys.ENTER)
+    assert "\n" in box.get_attribute("value")  # still in the box, not sent
+    answer = _ask(driver, wait, "몇 장 확보하나요?", 1)
+    assert "20만장" in answer and "[1]" in answer
+    assert driver.execute_script("return window.__sawProgress") is True
+    card = driver.find_element(By.CSS_SELECTOR, "#chat .card")
+    assert "msit_2025-09-30_ai_core_project_tf.txt" in card.text
+    assert "20만장 이상" in card.find_element(By.TAG_NAME, "mark").text
+
+    # The 담당자 찾기 view: reverse look-up by phone number.
+    tab = next(b for b in driver.find_elements(By.CSS_SELECTOR, "button[role='tab']") if "담당자 찾기" in b.text)
+    tab.click()
+    query = wait.until(lambda d: d.find_element(By.CSS_SELECTOR, "#contact-query textarea"))
+    query.send_keys("044-202-6321")
+    driver.find_element(By.CSS_SELECTOR, "#contact-find").click()
+    wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#contacts table.contacts td"))
+    table = driver.find_element(By.CSS_SELECTOR, "#contacts").text
+    assert "이하근" in table and "소프트웨어정책과" in table and "2025-09-30" in table
+
+
+def test_follow_up_is_resolved_and_each_answer_keeps_its_cards(app_url: str, driver: Any, tmp_path: Path) -> None:
+    from selenium.webdriver.common.by import By
+
+    wait = _open(driver, app_url)
+    first = _ask(driver, wait, "AI 중점학교는 몇 개교로 늘어나?", 1)
+    assert "1,141개교" in first
+    _ask(driver, wait, "그럼 담당자는?", 2)
+    chat = driver.find_element(By.CSS_SELECTOR, "#chat").text
+    assert "→ 해석한 질문: AI 중점학교 담당자는?" in chat
+    second = driver.find_elements(By.CSS_SELECTOR, "#chat .answer")[1].text
+    assert "인공지능교육진흥과" in second and "044-203-" in second
+    sources = driver.find_elements(By.CSS_SELECTOR, "#chat details.sources")
+    assert len(sources) == 2  # the first answer kept its own cards
+    assert "moe_2026-03-09_105557.hwpx" in sources[0].text
+    _shot(driver, tmp_path, "screenshot.png")
+
+
+def test_a_card_opens_its_page_and_the_original_file(app_url: str, driver: Any, tmp_path: Path) -> None:
+    from selenium.webdriver.common.by import By
+
+    wait = _open(driver, app_url)
+    _ask(driver, wait, "AI 중점학교는 몇 개교로 늘어나?", 1)
+    driver.find_element(By.CSS_SELECTOR, "#chat a.cite").click()
+    wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#viewer .viewer mark"))
+    viewer = driver.find_element(By.CSS_SELECTOR, "#viewer")
+    assert "moe_2026-03-09_105557.hwpx" in viewer.text and "2쪽" in viewer.text
+    assert "2028년에는 2,000개교" in viewer.find_element(By.TAG_NAME, "mark").text
+    assert len(viewer.find_elements(By.CSS_SELECTOR, ".page p")) > 5  # the whole page, not just the passage
+    _shot(driver, tmp_path, "viewer.png")
+    button = driver.find_element(By.CSS_SELECTOR, "#viewer-file")
+    assert "moe_2026-03-09_105557.hwpx" in button.text
+    button.click()
+    got = _downloaded(tmp_path / "downloads", ".hwpx")
+    assert got.read_bytes() == (ROOT / "corpus" / "moe_2026-03-09_105557.hwpx").read_bytes()
+
+
+def test_feedback_with_a_comment_lands_in_sqlite(app_url: str, driver: Any, corpus_index: Path) -> None:
+    from selenium.webdriver.common.by import By
+
+    wait = _open(driver, app_url)
+    _ask(driver, wait, "LG AI대학원 박사과정 입학정원은?", 1)
+    driver.find_element(By.CSS_SELECTOR, "#chat button[aria-label='Dislike']").click()
+    wait.until(lambda d: "평가를 저장했습니다" in d.find_element(By.CSS_SELECTOR, "#feedback-note").text)
+    comment = f"시험 의견 {time.time_ns()}"
+    driver.find_element(By.CSS_SELECTOR, "#feedback-comment textarea").send_keys(comment)
+    driver.find_element(By.CSS_SELECTOR, "#feedback-send").click()
+    wait.until(lambda d: "의견을 저장했습니다" in d.find_element(By.CSS_SELECTOR, "#feedback-note").text)
+    with sqlite3.connect(corpus_index / "index.sqlite") as db:
+        row = db.execute("SELECT kind, rating, question, answer, citations, index_version FROM feedback WHERE comment=?",
+                         (comment,)).fetchone()
+    assert row is not None
+    kind, rating, question, answer, citations, version = row
+    assert (kind, rating, question) == ("chat", -1, "LG AI대학원 박사과정 입학정원은?")
+    assert "5명" in answer and "moe_2026-03-04_105494.hwp" in citations and version.startswith("schema")
+
+
+def test_filters_restrict_the_sources(app_url: str, driver: Any) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    wait = _open(driver, app_url)
+    driver.find_element(By.CSS_SELECTOR, "#filters").click()
+    pick = wait.until(lambda d: d.find_element(By.CSS_SELECTOR, "#publisher input"))
+    pick.click()
+    pick.send_keys("교육부")
+    pick.send_keys(Keys.ENTER)
+    driver.find_element(By.CSS_SELECTOR, "#since input, #since textarea").send_keys("2026-03-01")
+    _ask(driver, wait, "인공지능 인재 양성 담당 부서는 어디인가요?", 1)
+    cards = driver.find_elements(By.CSS_SELECTOR, "#chat .card")
+    assert cards
+    for card in cards:
+        meta = card.find_element(By.CSS_SELECTOR, ".meta").text
+        assert "moe_" in meta, meta  # only 교육부 documents (moe_…) …
+        date = next(part.strip() for part in meta.split("·") if part.strip()[:3] == "202")
+        assert date >= "2026-03-01", meta  # … dated on or after the filter's start
+
+
+def test_bad_questions_get_one_line_in_the_page(app_url: str, driver: Any) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    wait = _open(driver, app_url)
+    box = driver.find_element(By.CSS_SELECTOR, "#question textarea")
+    for text, expected in (("   ", "입력해 주세요"), ("😀😀😀", "글자나 숫자가 없습니다"), ("가" * 100_000, "너무 깁니다")):
+        driver.execute_script("arguments[0].value = arguments[1]; arguments[0].dispatchEvent(new Event('input'));",
+                              box, text)
+        box.send_keys(Keys.END, Keys.ENTER)
+        wait.until(lambda d, e=expected: e in d.find_element(By.CSS_SELECTOR, "#status").text)
+        assert "Traceback" not in driver.find_element(By.TAG_NAME, "body").text
+    assert not driver.find_elements(By.CSS_SELECTOR, "#chat .answer")
+
+
+def test_a_letter_becomes_a_draft_that_downloads_as_docx(app_url: str, driver: Any, tmp_path: Path) -> None:
+    from selenium.webdriver.common.by import By
+
+    wait = _open(driver, app_url)
+    next(b for b in driver.find_elements(By.CSS_SELECTOR, "button[role='tab']") if "민원 답변 초안" in b.text).click()
+    letter = wait.until(lambda d: d.find_element(By.CSS_SELECTOR, "#letter textarea"))
+    driver.execute_script("arguments[0].value = arguments[1]; arguments[0].dispatchEvent(new Event('input'));",
+                          letter, LETTER)
+    driver.find_element(By.CSS_SELECTOR, "#make-draft").click()
+    box = driver.find_element(By.CSS_SELECTOR, "#draft-text textarea")
+    wait.until(lambda d: "참고 자료" in box.get_attribute("value"))
+    draft = box.get_attribute("value")
+    assert draft.startswith("안녕하십니까.")
+    assert "20만장" in draft and "5명" in draft  # two answered parts, each quoting its document
+    assert "현재 공개된 자료에서 확인되지 않습니다" in draft  # the budget part
+    assert "문의처:" in draft and "044-" in draft
+    cards = driver.find_element(By.CSS_SELECTOR, "#draft-sources").text
+    assert "msit_2025-09-30_ai_core_project_tf.txt" in cards and "moe_2026-03-04_105494.hwp" in cards
+    _shot(driver, tmp_path, "draft.png")
+    # An edit in the page goes into the downloaded file.
+    box.send_keys(" 담당자 메모")
+    time.sleep(1.5)
+    driver.find_element(By.CSS_SELECTOR, "#dl-docx").click()
+    from docx import Document
+
+    doc = Document(str(_downloaded(tmp_path / "downloads", ".docx")))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert "20만장" in text and "참고 자료" in text and "담당자 메모" in text
+
+
+def _downloaded(folder: Path, suffix: str, timeout: float = 30) -> Path:
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        done = [p for p in folder.iterdir() if p.suffix == suffix]
+        if done:
+            return done[0]
+        time.sleep(0.2)
+    raise AssertionError(f"no {suffix} file downloaded into {folder}: {list(folder.iterdir())}")

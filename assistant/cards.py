@@ -1,0 +1,108 @@
+"""HTML for the chat, the citation cards, the source viewer and the draft's references.
+
+Every piece of document or user text goes through inert(): HTML-escaped, and with the characters
+Markdown, URL autolinking and bidirectional overrides act on replaced, so that a passage carrying
+<script>, javascript: links or an RTL override shows as the text it is and does nothing.
+"""
+
+from __future__ import annotations
+
+import re
+
+from assistant.answer import Answer, Citation
+
+# Markdown syntax and autolink triggers, as numeric entities: shown as themselves, never parsed.
+_ENTITIES = {c: f"&#{ord(c)};" for c in "&<>\"'[]()*_`#|~!:{}$\\^@"}
+_BIDI = re.compile(r"[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_MARKER = re.compile(r"\[(\d+)\]")
+
+
+def inert(text: str) -> str:
+    """text safe to put in HTML or Markdown: escaped, Markdown and autolinks defused, bidi controls made visible."""
+    text = _BIDI.sub(lambda m: f"⟨U+{ord(m.group(0)):04X}⟩", text)
+    text = "".join(_ENTITIES.get(c, c) for c in text)
+    return text.replace("www.", "www&#46;")
+
+
+def _cite_link(key: str, n: int) -> str:
+    return f'<a class="cite src-{key}-{n}" href="#source-viewer" title="원문 보기">[{n}]</a>'
+
+
+def with_links(text: str, key: str) -> str:
+    """inert(text) with each [n] turned into a link that opens the source viewer on citation n."""
+    parts = _MARKER.split(text)
+    out = []
+    for i, part in enumerate(parts):
+        out.append(inert(part) if i % 2 == 0 else _cite_link(key, int(part)))
+    return "".join(out).replace("\n", "<br>")
+
+
+def passage_html(c: Citation, limit: int = 0) -> str:
+    """The cited passage with the quote marked (table cells separated by │); over limit characters, only the
+    quote and some context either side are shown."""
+    text, at = c.text, c.text.find(c.quote) if c.quote else -1
+    if limit and len(text) > limit:
+        start = max(0, at - limit // 4) if at >= 0 else 0
+        end = max(start + limit, at + len(c.quote) + limit // 4 if at >= 0 else 0)
+        head, tail = ("… " if start else ""), (" …" if end < len(text) else "")
+        text = head + text[start:end] + tail
+        at = text.find(c.quote) if c.quote else -1
+    if at < 0:
+        body = inert(text)
+    else:
+        body = inert(text[:at]) + f"<mark>{inert(c.quote)}</mark>" + inert(text[at + len(c.quote) :])
+    return body.replace("\t", " │ ")
+
+
+def card(c: Citation, key: str, limit: int = 400) -> str:
+    """One citation card: [n], title, date, page and file, then the passage; clicking it opens the viewer."""
+    page = f" · {c.page}쪽" if c.page else ""
+    return (
+        f'<div class="card src-{key}-{c.n}" role="button" tabindex="0" title="원문 보기">'
+        f'<div class="meta"><b>[{c.n}]</b> {inert(c.title)} · {inert(c.date)}{page} · '
+        f'<code>{inert(c.source.rsplit("/", 1)[-1])}</code></div>'
+        f'<div class="passage">{passage_html(c, limit)}</div></div>'
+    )
+
+
+def cards(citations: tuple[Citation, ...] | list[Citation], key: str) -> str:
+    """All cards of one answer or draft, or a notice when there are none."""
+    if not citations:
+        return "<p class='notice'>인용할 문서가 없습니다.</p>"
+    return "".join(card(c, key) for c in citations)
+
+
+def message_html(answer: Answer, key: str) -> str:
+    """A chat message: the answer with [n] links, how a follow-up was read, and this answer's own cards."""
+    warn = "" if answer.answerable else "⚠️ "
+    out = [f'<div class="answer">{warn}{with_links(answer.answer, key)}</div>']
+    if answer.resolved:
+        out.append(f'<div class="resolved">→ 해석한 질문: {inert(answer.resolved)}</div>')
+    if answer.citations:
+        out.append(f'<details class="sources" open><summary>출처 {len(answer.citations)}건</summary>'
+                   f"{cards(answer.citations, key)}</details>")
+    return "".join(out)
+
+
+def notice_html(message: str) -> str:
+    """A one-line message for input the assistant cannot take (empty, too long, wordless)."""
+    return f'<div class="notice">⚠️ {inert(message)}</div>'
+
+
+def viewer_html(c: Citation, lines: list[str], has_file: bool) -> str:
+    """The source viewer: the page's full text (or the passage's lines), the quoted lines highlighted."""
+    page = f"{c.page}쪽" if c.page else "쪽 번호 없음(전체 본문)"
+    head = (f'<div class="viewer-head"><b>[{c.n}]</b> {inert(c.title)} · {inert(c.date)} · {page} · '
+            f"<code>{inert(c.source.rsplit('/', 1)[-1])}</code></div>")
+    quote_lines = [q for q in c.quote.split("\n") if q.strip()]
+    body = []
+    for line in lines:
+        hit = next((q for q in quote_lines if q in line), None)
+        if hit:
+            at = line.find(hit)
+            text = inert(line[:at]) + f"<mark>{inert(hit)}</mark>" + inert(line[at + len(hit) :])
+            body.append(f'<p class="hit">{text.replace(chr(9), " │ ")}</p>')
+        else:
+            body.append(f"<p>{inert(line).replace(chr(9), ' │ ')}</p>")
+    note = "" if has_file else "<p class='notice'>원본 파일을 내려받을 수 없습니다(색인된 파일 목록에 없음).</p>"
+    return f'<div class="viewer">{head}<div class="page">{"".join(body)}</div>{note}</div>'

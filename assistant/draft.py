@@ -1,0 +1,209 @@
+"""Draft replies to a citizen's letter (민원 답변 초안), built on an answer's parts.
+
+Each part of the letter gets a short paragraph quoting the documents with [n]; a part they do not
+answer gets a plain sentence saying so; the 참고 자료 list and the 문의처 footer come from the citations.
+Nothing here writes a number, a name or a phone of its own: every one comes from a cited passage.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, replace
+from typing import TYPE_CHECKING, Any
+
+from assistant.answer import Answer, Citation, Part
+from core.records import Desk
+from core.text import fold as _fold
+
+if TYPE_CHECKING:
+    from assistant.engine import Engine
+    from assistant.facts import FactBook
+    from assistant.filters import Filters
+
+GREETING = "안녕하십니까. 귀하께서 문의하신 내용에 대하여 공개된 정책 자료를 바탕으로 아래와 같이 답변드립니다."
+CLOSING = "추가로 궁금하신 사항은 아래 문의처로 연락하여 주시기 바랍니다. 감사합니다."
+NO_ANSWER = "문의하신 ‘{label}’{particle} 현재 공개된 자료에서 확인되지 않습니다."
+_DIGIT_WORD = re.compile(r"\S*\d\S*")
+_MARKER = re.compile(r"\s*\[(\d+)\]")
+
+
+@dataclass(frozen=True)
+class Section:
+    """One asking part of the letter and its paragraph (sentences with [n]) or the sentence saying it is not found."""
+
+    label: str  # the part, as the letter asks it, without numbers
+    text: str
+    answered: bool
+
+
+@dataclass(frozen=True)
+class Contact:
+    """The 문의처 line of one document: its desk as the document writes it, the document's date, its [n]."""
+
+    desk: str  # "부서 직위 이름(전화), …", verbatim from the desk's rows
+    date: str
+    ref: int
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A reply ready to edit: greeting, a section per part, references, the desk to call, closing."""
+
+    letter: str
+    greeting: str
+    sections: tuple[Section, ...]
+    references: tuple[Citation, ...]
+    contacts: tuple[Contact, ...]  # the desks of the documents relied on, first the answered parts'
+    closing: str
+
+    def body(self) -> str:
+        """What the reply says (greeting, sections, contact, closing), without the reference list."""
+        lines = [self.greeting, ""]
+        for s in self.sections:
+            lines += [f"□ {s.label}", s.text, ""]
+        for c in self.contacts:
+            lines.append(f"문의처: {c.desk} ({c.date} 자료 기준) [{c.ref}]")
+        lines.append(self.closing)
+        return "\n".join(lines)
+
+    def reference_lines(self) -> list[str]:
+        """One line per cited document passage: [n] title (date, page) — file name."""
+        out = []
+        for c in self.references:
+            page = f", {c.page}쪽" if c.page else ""
+            out.append(f"[{c.n}] {c.title} ({c.date}{page}) — {c.source.rsplit('/', 1)[-1]}")
+        return out
+
+    def text(self) -> str:
+        """The whole draft as plain text (what .txt export and the editable box hold)."""
+        refs = "\n".join(self.reference_lines())
+        return f"{self.body()}\n\n참고 자료\n{refs}\n"
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON of `draft --json`: the text, its sections and the citations behind it."""
+        return {"letter": self.letter, "text": self.text(), "sections": [asdict(s) for s in self.sections],
+                "citations": [asdict(c) for c in self.references],
+                "contacts": [asdict(c) for c in self.contacts]}
+
+
+def answer_letter(engine: Engine, letter: str, filters: Filters | None = None) -> Answer:
+    """The engine's answer to a letter: each asking part answered on its own (assistant/message.py)."""
+    return engine.ask(letter, filters=filters)
+
+
+
+def _renumber(text: str, numbers: dict[int, int]) -> str:
+    return _MARKER.sub(lambda m: f" [{numbers.get(int(m.group(1)), int(m.group(1)))}]", text)
+
+
+def label_of(question: str, names: set[str]) -> str:
+    """The part as the letter asks it, without numbers, phones or people's names (those need a source)."""
+    question = re.sub(r"^(?:그리고|또한|또|그럼|그러면|아울러)\s+", "", question.strip())
+    words = [w for w in question.split() if not _DIGIT_WORD.fullmatch(w) and not any(n in w for n in names if n)]
+    label = " ".join(words).strip(" ?？.!")
+    return label[:80] or "문의 사항"
+
+
+def _particle(label: str) -> str:
+    last = label[-1]
+    closed = "가" <= last <= "힣" and (ord(last) - 0xAC00) % 28 != 0
+    return "은" if closed else "는"
+
+
+def _desk_of(source: str, cited: list[Citation], facts: FactBook) -> tuple[Desk, Citation | None] | None:
+    """The desk of a document: the one whose rows a citation quotes, else the first the document lists."""
+    desks = facts.desks_of(source)
+    for d in desks:
+        for c in cited:
+            if c.source == source and d.passage and d.passage in c.text:
+                return d, c
+    return (desks[0], None) if desks else None
+
+
+def build_draft(answer: Answer, facts: FactBook, max_contacts: int = 2) -> Draft:
+    """A reply draft from an answer's parts; the 문의처 footer names the desks of the documents relied on
+    (those of answered parts first, then the desk a refusal pointed to)."""
+    names = facts.names()
+    sections = []
+    for part in answer.parts or (Part(answer.question, answer.answer, answer.answerable, ()),):
+        label = label_of(part.question, names)
+        if part.answerable:
+            sections.append(Section(label, part.answer, True))
+        else:
+            sections.append(Section(label, NO_ANSWER.format(label=label, particle=_particle(label)), False))
+    used = {int(m) for s in sections if s.answered for m in re.findall(r"\[(\d+)\]", s.text)}
+    refs = [c for c in answer.citations if c.n in used]
+    order = [c.source for c in refs] + [c.source for c in answer.citations]
+    contacts: list[Contact] = []
+    seen: set[str] = set()
+    for source in dict.fromkeys(order):
+        found = _desk_of(source, list(answer.citations), facts)
+        if found is None or found[0].passage in seen or len(contacts) >= max_contacts:
+            continue
+        desk, cited = found
+        seen.add(desk.passage)
+        if cited is None or cited.n not in used:  # the desk's own rows join the references: its phone is sourced
+            cited = Citation(max([c.n for c in answer.citations] + [c.n for c in refs] + [0]) + 1, desk.source,
+                             desk.title, desk.date, desk.page, desk.passage, desk.passage)
+            refs.append(cited)
+        people = ", ".join(p.label() for p in desk.people[:2])
+        contacts.append(Contact(f"{desk.unit} {people}".strip(), desk.date, cited.n))
+    # The references numbered 1, 2, 3 … in the draft's own order (the answer's numbers have gaps once
+    # refusals' citations are left out).
+    new = {c.n: i for i, c in enumerate(refs, start=1)}
+    sections = [replace(s, text=_renumber(s.text, new).strip()) if s.answered else s for s in sections]
+    return Draft(answer.question, GREETING, tuple(sections), tuple(replace(c, n=new[c.n]) for c in refs),
+                 tuple(replace(c, ref=new[c.ref]) for c in contacts), CLOSING)
+
+_PHONE = re.compile(r"0\d{1,2}[-)]\s?\d{3,4}-\d{4}")
+# A number with what it counts ("30만장", "1,141개교", "95%", "3월"): the unit must match too (5명 is not in 25명).
+_NUMBER = re.compile(r"(?<![\d,.])(\d(?:[\d,.]*\d)?)(?:\s?[만천백억조])*\s?[가-힣%]?")
+
+
+# The composer glosses a short date with its full form ('24.3.22.(2024년 3월 22일), '30년(2030년)): derived
+# from the passage's own date, so a gloss that agrees with the short form before it is not a new number.
+_GLOSS = re.compile(r"[’'‘](?P<yy>\d\d)(?:년|\.(?P<m>\d{1,2})(?:\.(?P<d>\d{1,2}))?\.?월?)?"
+                    r"(?P<gloss>\((?P<Y>20\d\d)년(?: (?P<M>\d{1,2})월)?(?: (?P<D>\d{1,2})일)?\))")
+
+
+def fold_spaced(text: str) -> str:
+    """core.text.fold's normalisation, word by word (spaces kept: number boundaries matter here)."""
+    return " ".join(_fold(w) for w in text.split())
+
+
+def _norm(text: str) -> str:
+    """Matching form: NFKC, lower case, dashes and quotes unified, runs of whitespace as one space."""
+    return " ".join(fold_spaced(text).split())
+
+
+def _without_glosses(text: str) -> str:
+    def keep(m: re.Match[str]) -> str:
+        agrees = m["Y"][2:] == m["yy"] and m["M"] in (None, m["m"]) and m["D"] in (None, m["d"])
+        return m.group(0)[: m.start("gloss") - m.start()] if agrees else m.group(0)
+
+    return _GLOSS.sub(keep, text)
+
+
+def unsourced(draft: Draft, names: set[str]) -> list[str]:
+    """Numbers (with their unit), phones and people's names in the draft's body that no reference passage
+    (or cited document's title) has.
+
+    A year the composer wrote beside a relative one (올해(2025년)) counts as sourced when it is within a year
+    of the cited document's date; a full date glossing a short one ('30년(2030년)) when the two agree."""
+    body = _MARKER.sub("", draft.body())
+    for c in draft.references:  # "(2026-03-09 자료 기준)": a cited document's own date
+        body = body.replace(c.date, " ")
+    body = _norm(_without_glosses(body))
+    passages = " ".join([c.text for c in draft.references] + [c.title for c in draft.references])
+    flat = _norm(passages)
+    years = {int(c.date[:4]) + d for c in draft.references if c.date[:4].isdigit() for d in (-1, 0, 1)}
+    bad = [p for p in _PHONE.findall(body) if p not in flat]
+    for m in _NUMBER.finditer(_PHONE.sub(" ", body)):
+        num, digits = m.group(0).strip(), m.group(1)
+        if re.search(rf"(?<![\d,.]){re.escape(num)}" + (r"(?![\d,.]*\d)" if num == digits else ""), flat):
+            continue
+        if re.fullmatch(r"20\d\d", digits) and (int(digits) in years or re.search(rf"'{digits[2:]}", flat)):
+            continue
+        bad.append(num)
+    bad += [n for n in names if n and n in body and n not in passages]
+    return bad

@@ -1,0 +1,269 @@
+"""Follow-up questions: rewrite a message that leans on the conversation into a standalone question.
+
+Pure functions over the text of the conversation and the corpus IDF. Each earlier user turn is
+resolved against the ones before it, so a third turn sees the topic the first one named.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from core import text as core_text
+from core.patterns import ROLES
+
+# Words that lead a follow-up ("그럼 담당자는?") and words that point back at the previous topic ("그건 언제까지야?").
+_CONNECTIVE = re.compile(r"^\s*(?:그러면|그럼|그렇다면|그리고|또|그런데|근데)\s*[,.]?\s*")
+_POINTER = re.compile(r"^\s*(?:그건|그거는|그거|그게|그곳은|거기는|거기|이건|이거|해당|아까\s*그|그(?=\s))\s*[,.]?\s*")
+_YEAR = re.compile(r"(?:20\d\d|[’'‘]\d\d)\s*(?:년도?|학년도)|재작년|작년|지난해|전년도?|올해|금년|내년|이듬해")
+_RELATIVE = {"재작년": -2, "작년": -1, "지난해": -1, "전년": -1, "전년도": -1, "올해": 0, "금년": 0, "내년": 1, "이듬해": 1}
+_MINISTRY = re.compile(r"과학기술정보통신부|과기정통부|과기부|교육부|관계부처\s*합동")
+# What is left of a follow-up once its scope word is taken: particles and "쪽/측/경우".
+_ONLY_SCOPE = re.compile(
+    r"^\s*(?:쪽|측|경우|때)?\s*(?:에는|에선|에서는|은|는|이|가|도|의|에|엔|요)?\s*(?:요|은요|는요)?\s*[?？.!]*\s*$")
+_NOUN_TAGS = frozenset({"NNG", "NNP", "SL", "SH"})
+_RUN_TAGS = _NOUN_TAGS | {"SN", "NNB", "XSN", "XPN"}
+_ASK_TAGS = frozenset({"VV", "VA", "XSV", "XSA", "NP", "MM"})  # a predicate or a question word: a full question
+_ASK_WORDS = frozenset({"무엇", "뭐", "어디", "누구", "얼마", "언제", "몇", "어떤", "어떻", "왜"})
+_ROLE = re.compile(f"(?:{ROLES})")
+# The last word of a topic that names an attribute of it (총액, 참여율, 입학정원): a bare follow-up replaces it.
+_ATTRIBUTE = re.compile(r"(?:액|율|률|수|비|금|정원|규모|인원|기간|예산|목표|일정|대상|자격|현황|실적|비중|성과)$")
+# Nouns that name what is asked of a topic, never the topic itself (trimmed from a topic's end).
+_ASKED = re.compile(r"(?:총액|금액|액수|정원|규모|인원|기간|예산|목표|일정|자격|비율|율|률|주소|위치|장소)$")
+TOPIC_IDF = 5.5  # summed IDF of a message's own topic nouns from which it stands alone (담당자 0, 예산 3.3, GPU 5.7)
+# From here a message names its own topic in full and never takes the previous one, even from the same document
+# ("AI 인재 TF에 배정된 예산은?" 16.1 in a letter after a GPU question; "선정 결과 이의제기는 언제까지야?" 12.3 is
+# still a follow-up). Set after the blind dialogues' first-sight score, on their misses and on letters.
+FULL_TOPIC_IDF = 14.0
+ENTITY_IDF = 4.5  # a bare follow-up naming something this rare asks the previous question of it (석사과정 7.3)
+
+
+@dataclass(frozen=True)
+class _Morph:
+    form: str
+    tag: str
+    start: int
+    end: int
+
+
+def _morphs(text: str) -> list[_Morph]:
+    with core_text._lock:  # Kiwi is shared with the rest of the engine (see core/text.py)
+        analysed = core_text.kiwi().tokenize(text)
+    return [_Morph(t.form, t.tag, t.start, t.start + t.len) for t in analysed]
+
+
+def _topic_nouns(morphs: list[_Morph]) -> list[_Morph]:
+    return [m for m in morphs if m.tag in _NOUN_TAGS and (len(m.form) > 1 or m.tag == "SL")
+            and m.form not in core_text._NOT_FOCUS and not _MINISTRY.fullmatch(m.form)]
+
+
+def topic_weight(question: str, idf: Callable[[str], float]) -> float:
+    """The summed IDF of the nouns that name what a message is about (0 for "그럼 담당자는?")."""
+    return sum(idf(m.form.lower()) for m in _topic_nouns(_morphs(question)))
+
+
+def topic_phrase(question: str, idf: Callable[[str], float]) -> str:
+    """The noun run of a question that names its topic, as written ("AI 중점학교는 몇 개교로?" -> "AI 중점학교"),
+    without question words, years, ministries and trailing attribute nouns (담당자, 목표, 기간)."""
+    morphs = _morphs(question)
+    runs: list[list[_Morph]] = []
+    run: list[_Morph] = []
+    for m in morphs:
+        if m.tag in _RUN_TAGS and m.form not in _ASK_WORDS:
+            run.append(m)
+        else:
+            if run:
+                runs.append(run)
+            run = []
+    if run:
+        runs.append(run)
+    best: tuple[float, str] = (0.0, "")
+    for r in runs:
+        while r and (r[-1].form in core_text._NOT_FOCUS or r[-1].tag in ("NNB", "SN") or _MINISTRY.fullmatch(r[-1].form)
+                     or _ROLE.fullmatch(r[-1].form)):
+            r = r[:-1]
+        while r and (r[0].tag in ("SN", "NNB") or _MINISTRY.fullmatch(r[0].form) or r[0].form in core_text._NOT_FOCUS):
+            r = r[1:]
+        glued = False
+        while len(_topic_nouns(r)) > 1 and _ASKED.search(r[-1].form):  # "박사 입학정원": the 입학정원 is asked
+            glued = r[-1].start == r[-2].end  # 입학+정원 is one word: drop all of it
+            r = r[:-1]
+        weight = sum(idf(m.form.lower()) for m in _topic_nouns(r))
+        if r and weight > best[0]:
+            start = r[0].start
+            while start > 0 and not question[start - 1].isspace():  # the whole word: Kiwi reads 늘봄학교 as 늘+봄학교
+                start -= 1
+            phrase = question[start : r[-1].end]
+            best = (weight, phrase.rsplit(" ", 1)[0] if glued and " " in phrase else phrase)
+    return best[1]
+
+
+
+
+def _shift_year(previous: str, year_word: str) -> str:
+    """previous with its year scope replaced: "작년" after "2025년 …" is "2024년 …"."""
+    found = _YEAR.search(previous)
+    word = year_word.strip()
+    if found and word in _RELATIVE:
+        digits = re.search(r"20\d\d", found.group(0))
+        if digits:
+            word = f"{int(digits.group(0)) + _RELATIVE[word]}년"
+    if found:
+        return previous[: found.start()] + word + previous[found.end() :]
+    return f"{word} {previous}"
+
+
+def _swap_ministry(previous: str, ministry: str) -> str:
+    if _MINISTRY.search(previous):
+        return _MINISTRY.sub(ministry, previous, count=1)
+    return f"{ministry} {previous}"
+
+
+def _is_bare(question: str) -> bool:
+    """Only nouns and particles, the last naming a thing ("석사과정은?", "SW 중심대학은?"): it asks the previous
+    question of another thing. "접속 주소는?" and "담당자는?" ask for an attribute instead."""
+    morphs = _morphs(question)
+    nouns = [m for m in morphs if m.tag in _RUN_TAGS]
+    if not nouns or nouns[-1].form in core_text._NOT_FOCUS or _ASKED.search(nouns[-1].form) \
+            or _ROLE.fullmatch(nouns[-1].form):
+        return False
+    return len(_topic_nouns(morphs)) <= 3 and not any(m.tag in _ASK_TAGS or m.form in _ASK_WORDS for m in morphs)
+
+
+def _asked_attribute(question: str) -> bool:
+    """Only an attribute noun and particles ("참여율은?", "정원은?")."""
+    morphs = _morphs(question)
+    nouns = [m for m in morphs if m.tag in _RUN_TAGS]
+    return len(nouns) == 1 and bool(_ASKED.search(nouns[0].form)) and all(
+        m.tag in _RUN_TAGS or m.tag.startswith(("J", "S")) for m in morphs)
+
+
+def _swap_attribute(previous: str, noun: str) -> str:
+    """previous with its last asked-for noun (총액, 정원) replaced by noun; "" when it has none."""
+    words = previous.split()
+    for i in range(len(words) - 1, -1, -1):
+        stem = _word(words[i])
+        if stem and _ASKED.search(stem) and stem != noun:
+            head = " ".join(words[:i])
+            return (f"{head} " if head else "") + _replace(" ".join(words[i:]), stem, noun)
+    return ""
+
+
+def _word(text: str) -> str:
+    return re.sub(r"(?:은요|는요|이요|은|는|이|가|도|의|요)?[?？.!]*$", "", text)
+
+
+def _substitute(previous: str, phrase: str, idf: Callable[[str], float]) -> str:
+    """previous asked again of phrase: a word sharing its ending is replaced (박사과정 -> 석사과정); an attribute
+    at the end of the previous topic is replaced (총액 -> 참여율); else the previous topic is."""
+    bare = _word(phrase.strip())
+    words = previous.split()
+    for new in bare.split():
+        for i, old in enumerate(words):
+            stem = _word(old)
+            if stem != new and len(stem) >= 3 and len(new) >= 3 and stem[-2:] == new[-2:]:
+                words[i] = new + old[len(stem):]
+                return " ".join(words)
+    topic = topic_phrase(previous, idf)
+    if not topic or not bare:
+        return phrase
+    last = topic.split()[-1]
+    if " " in topic and " " not in bare and _ATTRIBUTE.search(last):
+        return _replace(previous, topic, topic[: -len(last)] + bare)
+    return _replace(previous, topic, bare)
+
+
+def _replace(previous: str, old: str, new: str) -> str:
+    """old replaced by new in previous, its particle (은/는, 이/가, 을/를) agreeing with new's last syllable."""
+    at = previous.find(old)
+    if at < 0:
+        return f"{new} {previous}"
+    rest = previous[at + len(old) :]
+    pairs = {"은": "는", "는": "은", "이": "가", "가": "이", "을": "를", "를": "을"}
+    if rest[:1] in pairs and (len(rest) == 1 or not ("가" <= rest[1] <= "힣")):
+        final = new[-1]
+        closed = "가" <= final <= "힣" and (ord(final) - 0xAC00) % 28 != 0
+        particle = rest[0] if (rest[0] in "은이을") == closed else pairs[rest[0]]
+        rest = particle + rest[1:]
+    return previous[:at] + new + rest
+
+
+def _join(topic: str, rest: str) -> str:
+    """topic + rest, without saying the topic's last word twice ("AI 인재 TF" + "TF의 과장은?")."""
+    last = topic.split()[-1]
+    first = rest.split()[0] if rest.split() else ""
+    if first.startswith(last):
+        return f"{topic[: -len(last)]}{rest}"
+    return f"{topic} {rest}"
+
+
+def _rarest(text: str, idf: Callable[[str], float], documents: Sequence[set[str]]) -> str:
+    """The rarest search word of text that some document has (joined noun runs count: 기본교육과정)."""
+    with core_text._lock:
+        analysed = core_text.kiwi().tokenize(text)
+    skip = {m.form.lower() for m in analysed if m.form in core_text._NOT_FOCUS or _MINISTRY.fullmatch(m.form)}
+    words = [t for t in set(core_text.tokens(text)) - skip if len(t) > 1 and any(t in d for d in documents)]
+    return max(words, key=idf, default="")
+
+
+def _same_document(previous: str, question: str, idf: Callable[[str], float], documents: Sequence[set[str]]) -> bool:
+    """Some document has both the previous topic's rarest word and the question's ("대교협" in the release the
+    previous turn was about): the question goes on about that document."""
+    if not documents:
+        return False
+    old, new = _rarest(topic_phrase(previous, idf) or previous, idf, documents), _rarest(question, idf, documents)
+    return bool(old and new and old != new) and any(old in words and new in words for words in documents)
+
+
+def resolve_one(question: str, previous: str, idf: Callable[[str], float], documents: Sequence[set[str]] = ()) -> str:
+    """question made standalone against the previous (already standalone) question; unchanged when it stands alone.
+
+    documents: the words of each indexed document; a question on the previous topic's document is a follow-up."""
+    question = " ".join(unicodedata.normalize("NFC", question).split())
+    if not previous or not question:
+        return question
+    connected = _CONNECTIVE.sub("", question, count=1).strip()
+    stripped = _POINTER.sub("", connected, count=1).strip()
+    pointing = stripped != connected
+    year = _YEAR.match(stripped)
+    if year and _ONLY_SCOPE.match(stripped[year.end() :]):
+        return _shift_year(previous, year.group(0))
+    ministry = _MINISTRY.match(stripped)
+    if ministry and _ONLY_SCOPE.match(stripped[ministry.end() :]):
+        return _swap_ministry(previous, ministry.group(0))
+    if ministry:  # "과기정통부 쪽 담당 부서는?": the rest read against the previous turn, in that ministry
+        rest = re.sub(r"^\s*(?:쪽|측)?\s*(?:의|에서|은|는)?\s*", "", stripped[ministry.end() :])
+        resolved = resolve_one(rest, previous, idf, documents)
+        if resolved != rest:
+            return _swap_ministry(resolved, ministry.group(0))
+    if not pointing and _is_bare(stripped) and topic_weight(stripped, idf) >= ENTITY_IDF:
+        return _substitute(previous, stripped, idf)
+    if not pointing and _asked_attribute(stripped):
+        swapped = _swap_attribute(previous, _word(stripped))
+        if swapped:
+            return swapped  # "참여율은?" after "… 총액은 얼마인가요?": the same question of another attribute
+    weight = topic_weight(stripped, idf)
+    if not pointing and weight >= TOPIC_IDF and (weight >= FULL_TOPIC_IDF  # names its own topic in full
+                                                 or not _same_document(previous, stripped, idf, documents)):
+        return question
+    topic = topic_phrase(previous, idf)
+    if not topic or topic.replace(" ", "") in stripped.replace(" ", ""):
+        return stripped or question
+    year = _YEAR.search(previous)
+    if year and not _YEAR.search(stripped) and year.group(0) not in topic:  # the previous year scope stays
+        topic = f"{year.group(0)} {topic}"
+    return _join(topic, stripped)
+
+
+def resolve(question: str, history: list[dict[str, str]], idf: Callable[[str], float],
+            documents: Sequence[set[str]] = ()) -> str:
+    """A standalone question for the message: the user turns of history are resolved in order, and the
+    message against the last of them. history holds {"role": "user"|"assistant", "content": str};
+    documents, the search words of each indexed document (optional)."""
+    previous = ""
+    for turn in history:
+        if turn.get("role") == "user" and str(turn.get("content", "")).strip():
+            previous = resolve_one(str(turn["content"]), previous, idf, documents)
+    return resolve_one(question, previous, idf, documents)
