@@ -42,7 +42,7 @@ NAMES = (
     "needs_frac", "needs_none", "needs_all", "no_needs", "focus", "anchor", "names", "defines",
     "other_year", "other_ordinal", "row", "caption", "heading", "toc", "title_only", "short", "log_len",
     "has_number", "has_date", "breakdown", "results", "each", "first", "doc_pos", "garbled", "title_line",
-    "need_near", "focus_unit", "top_doc", "doc_cover", "focus_doc",
+    "need_near", "focus_unit", "top_doc",
 )
 NEAR = 20  # characters around a figure or date searched for the question's words
 
@@ -85,9 +85,6 @@ def featurize(q: Query, corpus: Corpus, cands: list[Candidate], vector: np.ndarr
         f["title_cover"] = coverage(q, [Layer((), plain(item.title))])
         f["section_cover"] = coverage(q, [Layer((), plain(item.chunk.section))]) if item.chunk.section else 0.0
         f["topic_gap"] = topic[c.source] - best_topic
-        f["doc_cover"] = topic[c.source]
-        f["focus_doc"] = float(not q.focus or q.focus in corpus.doc_tokens.get(c.source, ())
-                               or q.focus in corpus.doc_text.get(c.source, ""))
         f["dense"] = float(d)
         f["bm25"] = float(b)
         f["chunk_dense"] = 1.0 / (1 + c.hit.dense_rank) if c.hit.dense_rank is not None else 0.0

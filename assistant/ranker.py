@@ -28,10 +28,8 @@ class Ranker:
     scale: np.ndarray
     coef: np.ndarray
     intercept: float
-    answer_min: float  # the best candidate answers only with at least this probability (a question asking for
-    # a figure, a date or a place); an open question ("무엇을 하나요") has its own, open_min
+    answer_min: float  # the best candidate answers only with at least this probability
     extra_min: float  # another candidate joins the answer with at least this share of the best one's probability
-    open_min: float = -1.0  # -1: the same as answer_min
 
     @classmethod
     def from_dict(cls, d: dict[str, object]) -> Ranker:
@@ -40,12 +38,7 @@ class Ranker:
         assert isinstance(t, dict)
         return cls(tuple(d["features"]), np.asarray(d["mean"], dtype=np.float64),  # type: ignore[arg-type]
                    np.asarray(d["scale"], dtype=np.float64), np.asarray(d["coef"], dtype=np.float64),  # type: ignore[arg-type]
-                   float(d["intercept"]), float(t["answer"]), float(t["extra"]),  # type: ignore[arg-type]
-                   float(t.get("open", t["answer"])))  # type: ignore[arg-type,union-attr]
-
-    def threshold(self, open_question: bool) -> float:
-        """The probability the best candidate needs to answer."""
-        return self.open_min if open_question and self.open_min >= 0 else self.answer_min
+                   float(d["intercept"]), float(t["answer"]), float(t["extra"]))  # type: ignore[arg-type]
 
     def matrix(self, cands: list[Candidate]) -> np.ndarray:
         """The candidates' features in the model's order."""

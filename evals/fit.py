@@ -94,7 +94,7 @@ def fit_model(x: np.ndarray, y: np.ndarray, c_reg: float) -> Ranker:
     scale[scale == 0] = 1.0
     model = LogisticRegression(C=c_reg, max_iter=5000)
     model.fit((x - mean) / scale, y)
-    return Ranker(NAMES, mean, scale, model.coef_[0], float(model.intercept_[0]), 0.0, 1.0, 0.0)
+    return Ranker(NAMES, mean, scale, model.coef_[0], float(model.intercept_[0]), 0.0, 1.0)
 
 
 def outcomes(engine: Engine, item: Item, ranker: Ranker, extra: float) -> dict[str, Any]:
@@ -102,7 +102,7 @@ def outcomes(engine: Engine, item: Item, ranker: Ranker, extra: float) -> dict[s
     out: dict[str, Any] = {}
     env = engine.composer.env
     for name, answer_min in (("A", 0.0), ("B", 1.01)):
-        env.ranker = replace(ranker, answer_min=answer_min, open_min=answer_min, extra_min=extra)
+        env.ranker = replace(ranker, answer_min=answer_min, extra_min=extra)
         replies = []
         best_p = 0.0
         for part, turn in item.turns:
@@ -113,18 +113,15 @@ def outcomes(engine: Engine, item: Item, ranker: Ranker, extra: float) -> dict[s
         answer = render(item.case.question, replies).to_dict()
         out[name] = {"route": "+".join(r.route for _, r in replies), "p": best_p, "answerable": answer["answerable"],
                      "fact": fact_ok(item.case, answer), "hit": citation_hit(item.case, answer, Path.cwd())}
-    out["open"] = not item.turns[0][1].q.needs
     return out
 
 
-def metrics(items: list[Item], outs: list[dict[str, Any]], answer_min: float, open_min: float) -> dict[str, float]:
+def metrics(items: list[Item], outs: list[dict[str, Any]], answer_min: float) -> dict[str, float]:
     """Fact, hit and refusal accuracy when selection answers only when its best candidate's
-    (out-of-fold) probability is answer_min or above (open_min for a question asking for no figure,
-    date or place)."""
+    (out-of-fold) probability is answer_min or above."""
     facts, hits, refusals = [], [], []
     for it, o in zip(items, outs):
-        need = open_min if o["open"] else answer_min
-        use = o["A"] if ("selection" not in o["A"]["route"] or o["A"]["p"] >= need) else o["B"]
+        use = o["A"] if ("selection" not in o["A"]["route"] or o["A"]["p"] >= answer_min) else o["B"]
         if it.case.answerable:
             facts.append(use["fact"])
             hits.append(use["hit"])
@@ -139,15 +136,14 @@ def metrics(items: list[Item], outs: list[dict[str, Any]], answer_min: float, op
     return {"fact": fact, "hit": hit, "refusal": refusal, "objective": min(answered, refusal) + 0.01 * answered}
 
 
-def choose(items: list[Item], table: dict[float, list[dict[str, Any]]]) -> tuple[float, float, float, dict[str, float]]:
-    """The (extra, answer, open) thresholds with the best objective on these items."""
-    best: tuple[float, float, float, dict[str, float]] | None = None
+def choose(items: list[Item], table: dict[float, list[dict[str, Any]]]) -> tuple[float, float, dict[str, float]]:
+    """The (extra, answer) thresholds with the best objective on these items."""
+    best: tuple[float, float, dict[str, float]] | None = None
     for extra, outs in table.items():
         for a in ANSWER_GRID:
-            for o in ANSWER_GRID:
-                m = metrics(items, outs, float(a), float(o))
-                if best is None or m["objective"] > best[3]["objective"] + 1e-9:
-                    best = (extra, float(a), float(o), m)
+            m = metrics(items, outs, float(a))
+            if best is None or m["objective"] > best[2]["objective"] + 1e-9:
+                best = (extra, float(a), m)
     assert best is not None
     return best
 
@@ -165,7 +161,7 @@ def main(argv: list[str] | None = None) -> None:
     from sklearn.metrics import roc_auc_score
     from sklearn.model_selection import GroupKFold
 
-    zero = Ranker(NAMES, np.zeros(len(NAMES)), np.ones(len(NAMES)), np.zeros(len(NAMES)), 0.0, 0.0, 1.0, 0.0)
+    zero = Ranker(NAMES, np.zeros(len(NAMES)), np.ones(len(NAMES)), np.zeros(len(NAMES)), 0.0, 0.0, 1.0)
     engine = Engine(load_settings(index_dir=args.index), ranker=zero)
     cases = load_cases([Path(args.gold)])
     if args.cache and Path(args.cache).exists():
@@ -196,21 +192,20 @@ def main(argv: list[str] | None = None) -> None:
     for k in range(args.folds):
         inside = [i for i in range(len(items)) if fold_of[i] != k]
         held = [i for i in range(len(items)) if fold_of[i] == k]
-        extra, answer_min, open_min, _ = choose([items[i] for i in inside],
-                                                {e: [o[i] for i in inside] for e, o in table.items()})
-        m = metrics([items[i] for i in held], [table[extra][i] for i in held], answer_min, open_min)
+        extra, answer_min, _ = choose([items[i] for i in inside], {e: [o[i] for i in inside] for e, o in table.items()})
+        m = metrics([items[i] for i in held], [table[extra][i] for i in held], answer_min)
         for key in cv:
             cv[key].append(m[key])
     print("cross-validated (thresholds chosen without the fold): " +
           ", ".join(f"{k} {np.mean(v):.3f} ± {np.std(v):.3f}" for k, v in cv.items()))
-    extra, answer_min, open_min, m = choose(items, table)
+    extra, answer_min, m = choose(items, table)
     final = fit_model(x, y, args.c)
-    print(f"final thresholds: answer {answer_min:.3f}, open {open_min:.3f}, extra {extra:.2f}; on out-of-fold scores: "
+    print(f"final thresholds: answer {answer_min:.3f}, extra {extra:.2f}; on out-of-fold scores: "
           f"fact {m['fact']:.3f}, hit {m['hit']:.3f}, refusal {m['refusal']:.3f}")
     out = {
         "features": list(NAMES), "mean": final.mean.round(6).tolist(), "scale": final.scale.round(6).tolist(),
         "coef": final.coef.round(6).tolist(), "intercept": round(final.intercept, 6),
-        "thresholds": {"answer": answer_min, "open": open_min, "extra": extra},
+        "thresholds": {"answer": answer_min, "extra": extra},
         "fitted_on": {"gold": args.gold, "questions": len(items), "candidates": len(y),
                       "folds": args.folds, "c": args.c,
                       "cv": {k: round(float(np.mean(v)), 4) for k, v in cv.items()}},

@@ -19,7 +19,7 @@ _ANNOUNCES = re.compile(r"다음과\s*같|아래와\s*같|[:：]\s*$")
 def select(turn: Turn, env: Env) -> Reply | None:
     """Quote the best candidate, and those that complete it; None when the best is not likely enough."""
     cands = [c for c in turn.cands if turn.may_cite(c.source)]
-    if not cands or cands[0].p < env.ranker.threshold(open_question=not turn.q.needs):
+    if not cands or cands[0].p < env.ranker.answer_min:
         return None
     chosen = complete(turn, env, cands)
     return render(turn, env, chosen)
@@ -31,17 +31,18 @@ def complete(turn: Turn, env: Env, cands: list[Candidate]) -> list[Candidate]:
     best = cands[0]
     chosen = [best]
     missing = set(range(len(q.needs))) - _met(turn, best)
-    covered = {t for t in q.concepts if _has(best, t) or t in best.context}
+    covered = {t for t in q.concepts if _has(best, t)}
     floor = env.ranker.extra_min * best.p  # fitted: how likely, next to the best, a joining quote must be
+    entries = best.item.chunk.section in {d.section for d in env.facts.desks_of(best.source) if d.section}
     for c in cands[1:]:
         if len(chosen) >= env.tuning.max_units or c.p < floor:
             break
         if c.source != best.source or caption(c.text) or any(c.text == x.text for x in chosen):
             continue
         fills = _met(turn, c) & missing
-        # new words of the question count from the same section only: another entry of a handbook
-        # that shares a word is about something else
-        same_part = c.item.chunk.section == best.item.chunk.section
+        # in a handbook (each entry with its own desk), another entry that shares a word of the question
+        # is about something else: new words count from the best quote's entry only
+        same_part = not entries or c.item.chunk.section == best.item.chunk.section
         new = {t for t in q.concepts if t not in covered and _has(c, t)} if same_part else set()
         if fills or new:
             chosen.append(c)
