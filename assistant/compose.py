@@ -41,7 +41,7 @@ class Composer:
         """The part's candidates with their features and fitted scores, best first."""
         hits = retrieved.hits
         cands = candidates(self.env.corpus, self.cache, [*hits, *title_hits(self.env.corpus, hits)])
-        featurize(q, self.env.corpus, cands, retrieved.vector)
+        featurize(q, self.env.corpus, cands)
         self.env.ranker.score(cands)
         cands.sort(key=lambda c: (-c.p, c.rank, c.unit.seq))
         return Turn(q, hits, cands, allowed)

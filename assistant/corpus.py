@@ -1,4 +1,4 @@
-"""Corpus statistics built once per index and injected everywhere: chunks, units and their vectors,
+"""Corpus statistics built once per index and injected everywhere: chunks and their answer units,
 IDF, each document's words and text, and the quoted names of the corpus."""
 
 from __future__ import annotations
@@ -10,8 +10,6 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
-
-import numpy as np
 
 from core import store
 from core.errors import IndexMissing
@@ -55,8 +53,7 @@ class Corpus:
         self.max_idf = math.log(1 + (n + 0.5) / 0.5)
         self.units: list[UnitRef] = []
         self.units_of: dict[int, list[int]] = {}  # chunk index -> unit indices, in reading order
-        vectors: list[np.ndarray] = []
-        for unit, blob in store.load_units(db):
+        for unit in store.load_units(db):
             item = self.by_id.get(unit.chunk_id)
             if item is None:
                 continue
@@ -64,8 +61,6 @@ class Corpus:
             page = pages[unit.line_no] if unit.line_no < len(pages) else None
             self.units_of.setdefault(item, []).append(len(self.units))
             self.units.append(UnitRef(unit, item, page, frozenset(unit.tokens)))
-            vectors.append(np.frombuffer(blob, dtype=np.float32) if blob else np.zeros(384, dtype=np.float32))
-        self.unit_vectors = np.vstack(vectors) if vectors else np.zeros((0, 384), dtype=np.float32)
         self.title_item: dict[str, int] = {}  # the chunk holding each document's title line
         for source, idxs in self.by_source.items():
             title = plain(self.items[idxs[0]].title)

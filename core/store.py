@@ -17,7 +17,7 @@ from core.errors import IndexMissing
 from core.records import Chunk, Contact, Desk, DocMeta, StoredChunk, Target, Unit
 
 COLLECTION = "policy_chunks"
-SCHEMA_VERSION = "13"  # bump when chunking or tokenisation changes: every file re-ingests
+SCHEMA_VERSION = "14"  # bump when chunking or tokenisation changes: every file re-ingests
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS info (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -33,8 +33,7 @@ CREATE TABLE IF NOT EXISTS chunks (
 CREATE INDEX IF NOT EXISTS chunks_source ON chunks(source);
 CREATE TABLE IF NOT EXISTS units (
     chunk_id TEXT NOT NULL, seq INTEGER NOT NULL, line_no INTEGER NOT NULL, kind TEXT NOT NULL,
-    text TEXT NOT NULL, tokens TEXT NOT NULL, digest TEXT NOT NULL, source TEXT NOT NULL,
-    PRIMARY KEY (chunk_id, seq)
+    text TEXT NOT NULL, tokens TEXT NOT NULL, source TEXT NOT NULL, PRIMARY KEY (chunk_id, seq)
 );
 CREATE INDEX IF NOT EXISTS units_source ON units(source);
 CREATE TABLE IF NOT EXISTS embeddings (digest TEXT PRIMARY KEY, vector BLOB NOT NULL);
@@ -144,9 +143,8 @@ def count_chunks(db: sqlite3.Connection) -> int:
 
 def replace_document(db: sqlite3.Connection, source: str, digest: str, meta: DocMeta, paged: bool,
                      chunks: list[Chunk], chunk_tokens: list[list[str]], contacts: list[Contact],
-                     targets: list[Target], units: list[tuple[Unit, str]]) -> None:
-    """A document's rows (file, chunks, units with their vector digests, contacts, targets) replaced
-    in one transaction."""
+                     targets: list[Target], units: list[Unit]) -> None:
+    """A document's rows (file, chunks, answer units, contacts, targets) replaced in one transaction."""
     with db:
         for table in ("chunks", "units", "contacts", "targets"):
             db.execute(f"DELETE FROM {table} WHERE source=?", (source,))
@@ -158,9 +156,9 @@ def replace_document(db: sqlite3.Connection, source: str, digest: str, meta: Doc
               json.dumps(c.pages), json.dumps(t, ensure_ascii=False)) for c, t in zip(chunks, chunk_tokens)],
         )
         db.executemany(
-            "INSERT INTO units VALUES (?,?,?,?,?,?,?,?)",
-            [(u.chunk_id, u.seq, u.line_no, u.kind, u.text, json.dumps(u.tokens, ensure_ascii=False), d, source)
-             for u, d in units],
+            "INSERT INTO units VALUES (?,?,?,?,?,?,?)",
+            [(u.chunk_id, u.seq, u.line_no, u.kind, u.text, json.dumps(u.tokens, ensure_ascii=False), source)
+             for u in units],
         )
         db.executemany(
             "INSERT INTO contacts VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
@@ -180,13 +178,12 @@ def remove_document(db: sqlite3.Connection, source: str) -> None:
             db.execute(f"DELETE FROM {table} WHERE source=?", (source,))
 
 
-def load_units(db: sqlite3.Connection) -> list[tuple[Unit, bytes | None]]:
-    """Every unit with its vector (float32 bytes; None if the cache lost it), in chunk order."""
+def load_units(db: sqlite3.Connection) -> list[Unit]:
+    """Every answer unit, in chunk order."""
     rows = db.execute(
-        "SELECT u.chunk_id, u.seq, u.line_no, u.kind, u.text, u.tokens, e.vector FROM units u "
-        "LEFT JOIN embeddings e ON e.digest = u.digest ORDER BY u.source, u.chunk_id, u.seq"
+        "SELECT chunk_id, seq, line_no, kind, text, tokens FROM units ORDER BY source, chunk_id, seq"
     ).fetchall()
-    return [(Unit(c, s, ln, k, t, tuple(json.loads(toks))), v) for c, s, ln, k, t, toks, v in rows]
+    return [Unit(c, s, ln, k, t, tuple(json.loads(toks))) for c, s, ln, k, t, toks in rows]
 
 
 def cached_vectors(db: sqlite3.Connection, keys: list[str]) -> dict[str, bytes]:

@@ -143,9 +143,7 @@ class Indexer:
         chunks = chunk_document(doc)
         texts = [embed_text(c, doc.meta.title) for c in chunks]
         units = [u for c in chunks for u in units_of(c)]
-        # One embedding pass for passages and their units; both are cached by text digest.
-        all_vectors, fresh = self._embed([*texts, *(u.text for u in units)])
-        vectors = all_vectors[: len(texts)]
+        vectors, fresh = self._embed(texts)
         from llama_index.core.schema import BaseNode, TextNode
 
         nodes = [
@@ -166,7 +164,7 @@ class Indexer:
             self.vectors.add(list[BaseNode](nodes))
         store.replace_document(self.db, doc.source, digest, doc.meta, doc.paged, chunks,
                                [bm25_tokens(c, t) for c, t in zip(chunks, texts)], extract_contacts(chunks),
-                               extract_targets(chunks, doc.meta.date), [(u, _digest(u.text)) for u in units])
+                               extract_targets(chunks, doc.meta.date), units)
         stale = sorted(set(old_ids) - set(new_ids))
         if stale:
             self._collection.delete(ids=stale)
