@@ -65,7 +65,29 @@ def connect(index_dir: Path, create: bool = False) -> sqlite3.Connection:
     db = sqlite3.connect(path, check_same_thread=False)
     db.execute("PRAGMA journal_mode=WAL")
     db.executescript(_SCHEMA)
+    _migrate(db, index_dir, create)
     return db
+
+
+def _columns(db: sqlite3.Connection, table: str) -> list[str]:
+    return [row[1] for row in db.execute(f"PRAGMA table_info({table})")]
+
+
+def _migrate(db: sqlite3.Connection, index_dir: Path, writer: bool) -> None:
+    """A derived table whose columns differ from _SCHEMA (an index built by an older version) is
+    dropped and recreated by the writer, and the index marked for a full re-read, which refills it;
+    a reader is told to run ingest."""
+    expected = sqlite3.connect(":memory:")
+    expected.executescript(_SCHEMA)
+    stale = [t for t in ("chunks", "units", "contacts", "targets") if _columns(db, t) != _columns(expected, t)]
+    if stale and not writer:
+        raise IndexMissing(f"the index at {index_dir}/ was built by an older version — run `python -m assistant ingest`")
+    if stale:
+        with db:
+            for table in stale:
+                db.execute(f"DROP TABLE {table}")
+            db.execute("INSERT OR REPLACE INTO info VALUES ('schema', 'migrated')")
+        db.executescript(_SCHEMA)
 
 
 def chroma_collection(index_dir: Path) -> Any:
