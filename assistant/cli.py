@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -37,6 +38,15 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # the reader went away (`ask --jsonl ... | head`): stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
+    except Exception as exc:  # a bug must still be one line, not a traceback (-v shows it)
+        if args.verbose:
+            raise
+        print(f"error: unexpected {type(exc).__name__}: {' '.join(str(exc).split())[:300]} "
+              "(run with -v for the traceback)", file=sys.stderr)
+        return 1
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -113,21 +123,27 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     for p in paths:
         if not p.exists():
             raise UserError(f"{p}: no such file or directory")
+    if settings.index_dir.exists() and not settings.index_dir.is_dir():
+        raise UserError(f"{settings.index_dir} is not a directory (--index and POLICY_INDEX_DIR name the index directory)")
     start = time.perf_counter()
-    indexer = Indexer(settings.index_dir, Path.cwd())  # sources are cited relative to where the command runs
+    # sources are cited relative to where the command runs
+    indexer = Indexer(settings.index_dir, Path.cwd(), max_file_mb=settings.max_file_mb)
     try:
         report = indexer.ingest(paths, progress=not args.quiet and sys.stderr.isatty())
     finally:
         indexer.close()
     for path, reason in report.skipped:
         print(f"skipped {path}: {reason}", file=sys.stderr)
+    for where, problem in report.warnings:
+        print(f"warning {where}: {problem}", file=sys.stderr)
+    repaired = f", {report.repaired} vectors repaired after an interrupted run" if report.repaired else ""
     print(
         f"indexed {len(report.added)} new, {len(report.updated)} changed, {len(report.unchanged)} unchanged, "
         f"{len(report.removed)} removed, {len(report.skipped)} skipped; "
-        f"{report.chunks_embedded} chunks embedded, {report.chunks_total} in the index "
+        f"{report.chunks_embedded} chunks embedded, {report.chunks_total} in the index{repaired} "
         f"({time.perf_counter() - start:.1f} s)"
     )
-    return 1 if report.skipped else 0
+    return 1 if report.skipped or report.warnings else 0
 
 
 def _filter_flags(p: argparse.ArgumentParser) -> None:
@@ -145,21 +161,26 @@ def _filters(args: argparse.Namespace) -> Any:
 
 
 def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
-    """Answer one question, or every line of stdin with --jsonl."""
+    """Answer one question, or every line of stdin with --jsonl (exit 1 if a line got an error object)."""
     from assistant.engine import Engine
     from assistant.inputs import clean_question
 
-    if not args.jsonl and not args.question:
+    if args.jsonl and args.question is not None:
+        raise UserError("give a question or --jsonl (questions on stdin), not both")
+    if not args.jsonl and args.question is None:
         raise UserError("give a question, or --jsonl to read questions from stdin")
     filters = _filters(args)
-    question = None if args.jsonl else clean_question(args.question)
+    question = None if args.jsonl else clean_question(args.question)  # before the engine loads: a bad one costs nothing
     engine = Engine(settings)
     if args.jsonl:
-        for line in sys.stdin:
-            if not line.strip():
+        failed = 0
+        for raw in sys.stdin.buffer:
+            obj = _answer_line(engine, raw, filters)
+            if obj is None:
                 continue
-            print(json.dumps(_answer_line(engine, line, filters), ensure_ascii=False), flush=True)
-        return 0
+            failed += "error" in obj
+            print(json.dumps(obj, ensure_ascii=False), flush=True)
+        return 1 if failed else 0
     answer = engine.ask(question or "", filters=filters, trace=args.verbose)
     if args.json:
         print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
@@ -173,20 +194,32 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _answer_line(engine: Any, line: str, filters: Any) -> dict[str, Any]:
-    """One --jsonl line (plain text, or {"question", "history"?}) answered, or an error object; never raises."""
-    from assistant.inputs import BadInput, parse_request
+def _answer_line(engine: Any, raw: bytes, filters: Any) -> dict[str, Any] | None:
+    """One --jsonl line answered, or an object whose "error" says why not; None for a blank line. Never raises."""
+    from assistant.inputs import BadInput, parse_line, shown
 
-    question = line.strip()
     try:
-        question, history = parse_request(line)
-        return dict(engine.ask(question, history=history, filters=filters).to_dict())
+        line = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return _error_line(raw.decode("utf-8", "replace"), "UTF-8이 아닌 줄입니다. 질문을 UTF-8로 보내 주세요.")
+    if not line.strip():
+        return None
+    try:
+        question, history = parse_line(line)
     except BadInput as exc:
-        return {"question": question, "answer": str(exc), "answerable": False, "citations": [], "error": str(exc)}
-    except Exception:  # one bad question must not end an evaluator's run
-        log.exception("failed to answer %r", question)
-        return {"question": question, "answer": "처리 중 오류가 발생해 답하지 못했습니다.", "answerable": False,
-                "citations": [], "error": "internal"}
+        return _error_line(shown(line), str(exc))
+    try:
+        return dict(engine.ask(question, history=history, filters=filters).to_dict())
+    except Exception as exc:  # one bad question must not end an evaluator's run
+        log.error("failed to answer %r: %s: %s", shown(question), type(exc).__name__, exc,
+                  exc_info=log.isEnabledFor(logging.DEBUG))
+        return _error_line(question, "처리 중 오류가 발생해 답하지 못했습니다.")
+
+
+def _error_line(question: str, message: str) -> dict[str, Any]:
+    from assistant.inputs import shown
+
+    return {"question": shown(question), "answer": message, "answerable": False, "citations": [], "error": message}
 
 
 def render_text(answer: dict[str, Any]) -> str:

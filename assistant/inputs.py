@@ -6,6 +6,7 @@ Korean message everywhere and never a traceback.
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from typing import Any
@@ -15,7 +16,9 @@ from core.errors import UserError
 MAX_QUESTION = 2_000  # characters of a chat question
 MAX_LETTER = 20_000  # characters of a citizen's letter (draft mode)
 MAX_TURNS = 20  # earlier turns a follow-up is resolved against (older ones are dropped)
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+# C0 and C1 controls but tab and line breaks, zero-width and direction marks, bidi overrides, BOM
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
+_SURROGATE = re.compile("[\ud800-\udfff]")  # bytes that were not UTF-8, kept by surrogateescape
 _WORD = re.compile(r"[0-9A-Za-z\u3131-\u318e\uac00-\ud7a3\u4e00-\u9fff]")
 
 
@@ -26,7 +29,9 @@ class BadInput(UserError):
 def clean_text(text: Any, limit: int = MAX_QUESTION, what: str = "질문") -> str:
     """text as NFC without control or direction-override characters; BadInput when empty, too long or wordless."""
     if not isinstance(text, str):
-        raise BadInput(f"{what}은(는) 문자열이어야 합니다.")
+        raise BadInput(f"{what}은(는) 문자열이어야 합니다(받은 값: {_kind(text)}).")
+    if _SURROGATE.search(text):
+        raise BadInput(f"{what}에 UTF-8이 아닌 바이트가 있습니다. UTF-8 글자로 다시 입력해 주세요.")
     text = unicodedata.normalize("NFC", _CONTROL.sub(" ", text.replace("\r\n", "\n")))
     if not text.strip():
         raise BadInput(f"{what}을(를) 입력해 주세요.")
@@ -59,27 +64,39 @@ def clean_history(history: Any) -> list[dict[str, str]]:
         if not (isinstance(turn, dict) and turn.get("role") in ("user", "assistant")
                 and isinstance(turn.get("content"), str)):
             raise BadInput(f'history의 {i + 1}번째 항목은 {{"role": "user" 또는 "assistant", "content": 문자열}}이어야 합니다.')
-        content = " ".join(_CONTROL.sub(" ", turn["content"]).split())[:MAX_QUESTION]
+        content = " ".join(_CONTROL.sub(" ", _SURROGATE.sub("", turn["content"])).split())[:MAX_LETTER]
         out.append({"role": turn["role"], "content": content})
     return out[-MAX_TURNS:]
 
 
-def parse_request(line: str) -> tuple[str, list[dict[str, str]]]:
-    """One `ask --jsonl` line: plain text, or {"question": str, "history"?: [...]}; BadInput for other JSON."""
-    import json
+def parse_line(line: str) -> tuple[str, list[dict[str, str]]]:
+    """One `ask --jsonl` line: plain text, a JSON string, or {"question": str, "history"?: [...]}."""
+    text = line.strip().lstrip("\ufeff")
+    try:
+        value = json.loads(text)
+    except ValueError as exc:
+        if text.startswith("{"):
+            raise BadInput(f"JSON 객체를 읽을 수 없습니다({exc.args[0] if exc.args else exc}). "
+                           '{"question": "…"} 형태로 보내 주세요.') from None
+        return clean_question(text), []  # plain text ("[교육부] 담당자는?" is a question, not JSON)
+    if isinstance(value, str):
+        return clean_question(value), []
+    if not isinstance(value, dict):
+        raise BadInput(f'각 줄은 질문 문장이거나 {{"question": "…"}} 형태의 JSON 객체여야 합니다(받은 값: {_kind(value)}).')
+    if "question" not in value:
+        raise BadInput('JSON 객체에 "question" 항목이 없습니다.')
+    return clean_question(value["question"]), clean_history(value.get("history"))
 
-    text = line.strip()
-    if text[:1] in ("{", "["):
-        try:
-            obj = json.loads(text)
-        except json.JSONDecodeError:
-            return clean_question(text), []  # a question that happens to start with a bracket
-        if not isinstance(obj, dict):
-            raise BadInput('각 줄은 질문 문장이거나 {"question": "…", "history": […]} 형태의 JSON 객체여야 합니다.')
-        if "question" not in obj:
-            raise BadInput('JSON 줄에 "question" 항목이 없습니다.')
-        return clean_question(obj["question"]), clean_history(obj.get("history"))
-    return clean_question(text), []
+
+def shown(text: str, limit: int = 200) -> str:
+    """Text as echoed back in an error: control characters out, at most `limit` characters."""
+    flat = " ".join(_SURROGATE.sub("\ufffd", _CONTROL.sub(" ", text)).split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+def _kind(value: Any) -> str:
+    names = {list: "배열", dict: "객체", str: "문자열", bool: "참/거짓", int: "숫자", float: "숫자", type(None): "null"}
+    return names.get(type(value), type(value).__name__)
 
 
 def clean_dates(since: str, until: str) -> tuple[str, str]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -54,10 +53,9 @@ class Retriever:
 
     def _load_bm25(self) -> Any:
         bm25s = store.bm25s_module()
-        ids_path = self.index_dir / "bm25" / "ids.json"
-        ids = [it.chunk.id for it in self.corpus.items]
-        if ids_path.exists() and json.loads(ids_path.read_text(encoding="utf-8")) == ids:
-            return bm25s.BM25.load(str(self.index_dir / "bm25"))
+        path = (self.index_dir / store.BM25).resolve()  # one generation throughout, though an ingest may swap in the next
+        if store.bm25_is_current(path, [(it.chunk.id, it.tokens) for it in self.corpus.items]):
+            return bm25s.BM25.load(str(path), show_progress=False)
         log.warning("BM25 index missing or stale; rebuilding it in memory")
         retriever = bm25s.BM25()
         retriever.index([list(it.tokens) or ["∅"] for it in self.corpus.items], show_progress=False)

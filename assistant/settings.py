@@ -27,6 +27,7 @@ class Settings:
     llm_url: str = ""  # OpenAI-compatible server (e.g. llama.cpp) for optional generated answers
     llm_model: str = "local"  # model name sent to that server
     llm_timeout: float = 60.0  # seconds before the LLM call gives up and the extractive answer stands
+    max_file_mb: int = 100  # ingest skips larger files (with a reason) instead of reading them
 
 
 def load_settings(config: Path | None = None, **overrides: Any) -> Settings:

@@ -16,6 +16,7 @@ from pathlib import Path
 import olefile
 
 from ingest.document import Block, LoadError
+from ingest.limits import MAX_UNPACKED_BYTES
 from ingest.walker import Walker
 
 _BEGIN = 0x10
@@ -41,38 +42,67 @@ class _Rec:
 
 def read_hwp5(path: Path) -> tuple[list[Block], bool]:
     """Return the blocks of an HWP 5.0 file and whether they carry page numbers."""
-    if not olefile.isOleFile(str(path)):
-        raise LoadError("not an OLE2 compound file (not an HWP 5.0 document?)")
-    with olefile.OleFileIO(str(path)) as ole:
-        if not ole.exists("FileHeader"):
-            raise LoadError("no FileHeader stream (not an HWP 5.0 document?)")
-        header = ole.openstream("FileHeader").read()
-        if not header.startswith(b"HWP Document File"):
-            raise LoadError("FileHeader signature is not 'HWP Document File'")
-        flags = struct.unpack_from("<I", header, 36)[0]
-        if flags & 0x2:
-            raise LoadError("the document is password-protected")
-        if flags & 0x4:
-            raise LoadError("the document is a distribution (DRM) copy whose text is encrypted")
-        compressed = bool(flags & 0x1)
-        sections = sorted(
-            (e for e in ole.listdir() if len(e) == 2 and e[0] == "BodyText"),
-            key=lambda e: int(re.sub(r"\D", "", e[1]) or 0),
-        )
-        if not sections:
-            raise LoadError("no BodyText sections")
-        walker = _Walker()
-        for entry in sections:
-            raw = ole.openstream("/".join(entry)).read()
-            try:
-                data = zlib.decompress(raw, -15) if compressed else raw
-            except zlib.error as exc:
-                raise LoadError(f"section {entry[1]} does not decompress ({exc})") from exc
+    try:
+        if not olefile.isOleFile(str(path)):
+            raise LoadError("not an OLE2 compound file (not an HWP 5.0 document?)")
+        with olefile.OleFileIO(str(path)) as ole:
+            sections = _section_data(ole)
+    except LoadError:
+        raise
+    except FileNotFoundError as exc:
+        raise LoadError("the file disappeared while the run was reading it") from exc
+    except Exception as exc:  # olefile reports a damaged container with several exception types
+        raise LoadError(f"damaged OLE2 container ({type(exc).__name__}: {exc})") from exc
+    walker = _Walker()
+    try:
+        for data in sections:
             walker.pages.new_page()
             for rec in _tree(_records(data)):
                 if rec.tag == PARA_HEADER:
                     walker.top(rec)
+    except RecursionError as exc:
+        raise LoadError("text boxes or tables nested too deeply to read") from exc
     return walker.blocks, True
+
+
+def _section_data(ole: olefile.OleFileIO) -> list[bytes]:
+    """The record bytes of each BodyText section, decompressed, after the header's checks."""
+    if not ole.exists("FileHeader"):
+        raise LoadError("no FileHeader stream (not an HWP 5.0 document?)")
+    header = ole.openstream("FileHeader").read()
+    if not header.startswith(b"HWP Document File") or len(header) < 40:
+        raise LoadError("FileHeader signature is not 'HWP Document File'")
+    flags = struct.unpack_from("<I", header, 36)[0]
+    if flags & 0x2:
+        raise LoadError("the document is password-protected")
+    if flags & 0x4:
+        raise LoadError("the document is a distribution (DRM) copy whose text is encrypted")
+    compressed = bool(flags & 0x1)
+    sections = sorted(
+        (e for e in ole.listdir() if len(e) == 2 and e[0] == "BodyText"),
+        key=lambda e: int(re.sub(r"\D", "", e[1]) or 0),
+    )
+    if not sections:
+        raise LoadError("no BodyText sections")
+    out: list[bytes] = []
+    budget = MAX_UNPACKED_BYTES
+    for entry in sections:
+        raw = ole.openstream("/".join(entry)).read()
+        if not compressed:
+            out.append(raw)
+            continue
+        inflater = zlib.decompressobj(-15)
+        try:
+            data = inflater.decompress(raw, budget + 1)
+        except zlib.error as exc:
+            raise LoadError(f"section {entry[1]} does not decompress ({exc})") from exc
+        budget -= len(data)
+        if not inflater.eof and not inflater.unconsumed_tail:
+            raise LoadError(f"section {entry[1]} is cut short (damaged file?)")
+        if budget < 0 or inflater.unconsumed_tail:
+            raise LoadError(f"the sections unpack to over {MAX_UNPACKED_BYTES // 2**20} MB (a decompression bomb?)")
+        out.append(data)
+    return out
 
 
 def _records(data: bytes) -> list[_Rec]:

@@ -9,37 +9,71 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 import zipfile
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
 from ingest.document import Block, LoadError
+from ingest.limits import MAX_UNPACKED_BYTES
 from ingest.walker import Walker
 
 HP = "{http://www.hancom.co.kr/hwpml/2011/paragraph}"
 _SECTION = re.compile(r"Contents/section(\d+)\.xml$")
+_LISTED = re.compile(r'href="(Contents/section\d+\.xml)"')
 
 
 def read_hwpx(path: Path) -> tuple[list[Block], bool]:
     """Return the blocks of an HWPX file and whether they carry page numbers."""
     try:
         with zipfile.ZipFile(path) as zf:
-            names = sorted(
-                (n for n in zf.namelist() if _SECTION.search(n)),
-                key=lambda n: int(_SECTION.search(n).group(1)),  # type: ignore[union-attr]
-            )
-            if not names:
-                raise LoadError("no Contents/section*.xml in the archive (not an HWPX document?)")
-            roots = [ET.fromstring(zf.read(n)) for n in names]
+            roots = [ET.fromstring(zf.read(n)) for n in _section_names(zf)]
     except zipfile.BadZipFile as exc:
         raise LoadError(f"not a valid HWPX zip archive ({exc})") from exc
+    except (zlib.error, EOFError, NotImplementedError, RuntimeError) as exc:
+        raise LoadError(f"damaged HWPX archive ({exc})") from exc
     except ET.ParseError as exc:
         raise LoadError(f"malformed section XML ({exc})") from exc
     walker = _Walker()
-    for root in roots:
-        walker.pages.new_page()
-        for p in root.findall(f"{HP}p"):
-            walker.top(p)
+    try:
+        for root in roots:
+            walker.pages.new_page()
+            for p in root.findall(f"{HP}p"):
+                walker.top(p)
+    except RecursionError as exc:
+        raise LoadError("text boxes or tables nested too deeply to read") from exc
     return walker.blocks, True
+
+
+def _section_names(zf: zipfile.ZipFile) -> list[str]:
+    """The section XML entries in order, after checks for encryption, missing sections and zip bombs."""
+    infos = {i.filename: i for i in zf.infolist()}
+    if "META-INF/manifest.xml" in infos and b"encryption-data" in _head(zf, "META-INF/manifest.xml"):
+        raise LoadError("the document is password-protected")
+    names = sorted((n for n in infos if _SECTION.search(n)),
+                   key=lambda n: int(_SECTION.search(n).group(1)))  # type: ignore[union-attr]
+    if not names:
+        raise LoadError("no Contents/section*.xml in the archive (not an HWPX document?)")
+    if "Contents/content.hpf" in infos:
+        listed = _LISTED.findall(_head(zf, "Contents/content.hpf").decode("utf-8", "replace"))
+        missing = [n for n in listed if n not in infos]
+        if missing:
+            raise LoadError(f"{missing[0]} is listed in Contents/content.hpf but missing from the archive "
+                            "(damaged or cut-down file)")
+    numbers = [int(_SECTION.search(n).group(1)) for n in names]  # type: ignore[union-attr]
+    if numbers != list(range(len(numbers))):
+        gap = min(set(range(max(numbers) + 1)) - set(numbers))
+        raise LoadError(f"Contents/section{gap}.xml is missing from the archive (damaged or cut-down file)")
+    unpacked = sum(infos[n].file_size for n in names)
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise LoadError(f"the sections unpack to {unpacked / 2**20:,.0f} MB, over the {MAX_UNPACKED_BYTES // 2**20} MB "
+                        "limit (a zip bomb?)")
+    return names
+
+
+def _head(zf: zipfile.ZipFile, name: str) -> bytes:
+    """The first megabyte of an entry (a package file is a few kilobytes; a bomb stops here)."""
+    with zf.open(name) as fh:
+        return fh.read(2**20)
 
 
 class _Walker(Walker[ET.Element]):

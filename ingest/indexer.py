@@ -3,16 +3,22 @@
 A file is re-read only when its bytes, its manifest row or the schema version changed; a chunk
 is embedded only when its text is new (embedding cache keyed by the SHA-256 of the text).
 A file that fails to load is reported and skipped: what was indexed for it stays as it was.
+
+Crash safety (a kill -9 at any instant): one writer at a time (a lock file); each document is
+written as vectors first (Chroma upsert), then its rows in one SQLite transaction, then its old
+vectors deleted; the BM25 index is built aside and swapped in whole. The reader serves what
+SQLite holds, so a killed run leaves every document entirely old or entirely new, plus at worst
+vectors no row points at and a BM25 index the reader sees is stale. The next run deletes those
+vectors, restores any missing ones and rebuilds BM25 before it reports.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from tqdm import tqdm
@@ -22,13 +28,17 @@ from core.embedder import E5Embedding
 from core.records import Chunk, DocMeta
 from core.text import tokens
 from ingest.chunker import chunk_document
+from ingest.discovery import discover, shown
 from ingest.document import Document, LoadError
 from ingest.facts import extract_contacts, extract_targets
-from ingest.loaders import MANIFEST, SUPPORTED, load, read_manifest, relative_source
+from ingest.limits import MAX_FILE_MB
+from ingest.loaders import SUPPORTED, load, relative_source
+from ingest.manifest import MANIFEST, Manifest, read_manifest_checked
 from ingest.units import units_of
 
 log = logging.getLogger(__name__)
 CACHE_BATCH = 128  # texts embedded between two writes to the vector cache
+_READ_BLOCK = 2**20
 
 
 @dataclass
@@ -39,9 +49,26 @@ class Report:
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
-    skipped: list[tuple[str, str]] = field(default_factory=list)  # (file, reason)
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (file, one-line reason)
+    warnings: list[tuple[str, str]] = field(default_factory=list)  # (manifest, one-line problem)
+    repaired: int = 0  # vectors deleted or restored so that Chroma holds exactly SQLite's chunks
     chunks_embedded: int = 0
     chunks_total: int = 0
+
+    def skip(self, path: Path | str, reason: str) -> None:
+        """Record a file that was not indexed, with its reason on one line."""
+        self.skipped.append((shown(path), _one_line(reason)))
+
+
+@dataclass(frozen=True)
+class _Pending:
+    """A file that survived the first pass: where it is, how it is cited, its digests and manifest row."""
+
+    path: Path
+    source: str
+    content: str  # SHA-256 of its bytes
+    digest: str  # SHA-256 of its bytes, manifest row and the schema version
+    row: DocMeta | None
 
 
 def embed_text(chunk: Chunk, title: str) -> str:
@@ -55,120 +82,180 @@ def bm25_tokens(chunk: Chunk, text: str) -> list[str]:
     return tokens(text) + (tokens(chunk.section) if chunk.section else [])
 
 
-def discover(paths: Iterable[Path]) -> tuple[list[Path], list[Path]]:
-    """Files to ingest under the given paths, and the directories whose stale files may be pruned."""
-    files: list[Path] = []
-    dirs: list[Path] = []
-    for p in paths:
-        if p.is_dir():
-            dirs.append(p)
-            files.extend(
-                f for f in sorted(p.rglob("*"))
-                if f.is_file() and f.name != MANIFEST and not f.name.startswith(".")
-            )
-        elif p.exists():
-            files.append(p)
-        else:
-            raise FileNotFoundError(p)
-    return files, dirs
-
-
 class Indexer:
-    """Writes documents into the index under index_dir."""
+    """Writes documents into the index under index_dir; holds the index's writer lock until close()."""
 
-    def __init__(self, index_dir: Path, root: Path, embedder: E5Embedding | None = None) -> None:
+    def __init__(self, index_dir: Path, root: Path, embedder: E5Embedding | None = None,
+                 max_file_mb: int = MAX_FILE_MB) -> None:
         self.index_dir = index_dir
         self.root = root
+        self.max_file_bytes = max_file_mb * 2**20
+        self._lock = store.lock_for_writing(index_dir)
+        try:
+            self.db = store.connect(index_dir, create=True)
+            self._collection = store.chroma_collection(index_dir)
+        except BaseException:
+            self._lock.close()
+            raise
         self.embedder = embedder or E5Embedding()
-        self.db = store.connect(index_dir, create=True)
-        self._collection = store.chroma_collection(index_dir)
-        from llama_index.vector_stores.chroma import ChromaVectorStore
-
-        self.vectors = ChromaVectorStore(chroma_collection=self._collection)
 
     def close(self) -> None:
-        """Release the SQLite handle."""
+        """Release the SQLite handle and the writer lock."""
         self.db.close()
+        self._lock.close()
 
     def ingest(self, paths: list[Path], progress: bool = True) -> Report:
         """Bring the index in line with the files under paths."""
         report = Report()
-        files, dirs = discover(paths)
+        log.debug("step start")
+        store.sweep_bm25(self.index_dir)
+        report.repaired += self._reconcile()
+        found = discover(paths)
         force = store.schema_version(self.db) != store.SCHEMA_VERSION
-        manifests: dict[Path, dict[str, DocMeta]] = {}
         seen: set[str] = set()
-        bar = tqdm(files, desc="ingest", unit="file", disable=not progress)
-        for path in bar:
-            bar.set_postfix_str(path.name[:30])
-            if path.suffix.lower() not in SUPPORTED:
-                report.skipped.append((str(path), f"unsupported file type '{path.suffix}'"))
+        for path, reason in found.bad:  # what was indexed under these names stays as it was
+            report.skip(path, reason)
+            if source := _source_or_none(path, self.root):
+                seen.add(source)
+        manifests: dict[Path, Manifest] = {}
+        pending = self._survey(found.files, manifests, seen, report)
+        for directory, manifest in manifests.items():
+            where = shown(relative_source(directory / MANIFEST, self.root))
+            report.warnings.extend((where, _one_line(p)) for p in manifest.problems)
+        bar = tqdm(pending, desc="ingest", unit="file", disable=not progress)
+        for item in bar:
+            bar.set_postfix_str(item.path.name[:30])
+            old = store.file_digest(self.db, item.source)
+            if old == item.digest and not force:
+                report.unchanged.append(item.source)
                 continue
-            if path.parent not in manifests:
-                manifests[path.parent] = read_manifest(path.parent)
-            manifest = manifests[path.parent]
-            row = manifest.get(path.name)
-            data = path.read_bytes()
-            digest = hashlib.sha256(data + repr(row).encode() + store.SCHEMA_VERSION.encode()).hexdigest()
-            source = relative_source(path, self.root)
-            seen.add(source)
-            old = store.file_digest(self.db, source)
-            if old == digest and not force:
-                report.unchanged.append(source)
-                continue
+            log.debug("step load %s", item.source)
             try:
-                doc = load(path, self.root, manifest)
+                doc = load(item.path, self.root, {item.path.name: item.row} if item.row else {})
             except LoadError as exc:
-                report.skipped.append((str(path), str(exc)))
-                log.warning("%s: skipped: %s", path, exc)
+                report.skip(item.path, str(exc))
+                log.debug("%s: skipped: %s", item.path, exc)
+                continue
+            except FileNotFoundError:
+                report.skip(item.path, "the file disappeared while the run was reading it")
                 continue
             except Exception as exc:  # a reader bug must not stop the other files
-                report.skipped.append((str(path), f"could not be read ({type(exc).__name__}: {exc})"))
-                log.warning("%s: skipped: %s", path, exc, exc_info=True)
+                report.skip(item.path, f"could not be read ({type(exc).__name__}: {exc})")
+                log.debug("%s: skipped: %s", item.path, exc, exc_info=True)
                 continue
-            report.chunks_embedded += self._write(doc, digest)
-            (report.updated if old else report.added).append(source)
-        for d in dirs:
+            try:
+                report.chunks_embedded += self._write(doc, item.digest)
+            except Exception as exc:  # a chunker or fact-extraction bug on one document
+                report.skip(item.path, f"could not be indexed ({type(exc).__name__}: {exc})")
+                log.debug("%s: not indexed: %s", item.path, exc, exc_info=True)
+                continue
+            (report.updated if old else report.added).append(item.source)
+        for d in found.dirs:
             prefix = relative_source(d, self.root).rstrip("/") + "/"
             for source in store.sources(self.db):
                 if source.startswith(prefix) and source not in seen:
                     self._remove(source)
                     report.removed.append(source)
         store.set_schema_version(self.db)
-        if report.added or report.updated or report.removed or force:
-            self._write_bm25()
+        if report.added or report.updated or report.removed or report.skipped:
+            report.repaired += self._reconcile()  # a document whose write failed midway leaves vectors behind
+        self._sync_bm25()
         report.chunks_total = store.count_chunks(self.db)
+        log.debug("step end")
         return report
+
+    def _survey(self, files: list[Path], manifests: dict[Path, Manifest], seen: set[str],
+                report: Report) -> list[_Pending]:
+        """First pass: size, readability and digests of every file; a file met twice (through `..` or
+        a link) is read once, and of files with the same bytes only one is indexed."""
+        out: list[_Pending] = []
+        for path in files:
+            source = relative_source(path, self.root)
+            if source in seen:
+                continue  # the same file again
+            seen.add(source)
+            if path.suffix.lower() not in SUPPORTED:
+                report.skip(path, f"unsupported file type '{path.suffix}' (supported: {', '.join(SUPPORTED)})")
+                continue
+            if path.parent not in manifests:
+                manifests[path.parent] = read_manifest_checked(path.parent)
+            manifest = manifests[path.parent]
+            row = manifest.rows.get(path.name)
+            if manifest.doubtful(path.name):  # a bad row never replaces the metadata already indexed
+                row = store.file_meta(self.db, source) or row
+            try:
+                size = path.stat().st_size
+                if size > self.max_file_bytes:
+                    report.skip(path, f"too large ({size / 2**20:,.1f} MB; the limit is {self.max_file_bytes // 2**20} MB, "
+                                      "max_file_mb / POLICY_MAX_FILE_MB)")
+                    continue
+                hasher = _hash_file(path)
+            except FileNotFoundError:
+                report.skip(path, "the file disappeared while the run was reading it")
+                continue
+            except OSError as exc:
+                report.skip(path, f"cannot be read ({exc.strerror or exc})")
+                continue
+            content = hasher.hexdigest()
+            hasher.update(repr(row).encode() + store.SCHEMA_VERSION.encode())
+            out.append(_Pending(path, source, content, hasher.hexdigest(), row))
+        return self._drop_copies(out, seen, report)
+
+    def _drop_copies(self, pending: list[_Pending], seen: set[str], report: Report) -> list[_Pending]:
+        """Files with identical bytes under two names: the one already indexed (else the first) stays."""
+        groups: dict[str, list[_Pending]] = {}
+        for item in pending:
+            groups.setdefault(item.content, []).append(item)
+        dropped: set[str] = set()
+        for group in groups.values():
+            if len(group) < 2:
+                continue
+            keep = next((g for g in group if store.file_digest(self.db, g.source) == g.digest), group[0])
+            for item in group:
+                if item is not keep:
+                    dropped.add(item.source)
+                    seen.discard(item.source)  # a copy indexed earlier is pruned with the files that are gone
+                    report.skip(item.path, f"the same content as {keep.source} (indexed once, under that name)")
+        return [item for item in pending if item.source not in dropped]
 
     def _write(self, doc: Document, digest: str) -> int:
         chunks = chunk_document(doc)
         texts = [embed_text(c, doc.meta.title) for c in chunks]
         units = [u for c in chunks for u in units_of(c)]
         vectors, fresh = self._embed(texts)
-        from llama_index.core.schema import BaseNode, TextNode
-
-        nodes = [
-            TextNode(
-                id_=c.id,
-                text=t,
-                embedding=v,
-                metadata={"source": c.source, "title": doc.meta.title, "date": doc.meta.date,
-                          "kind": c.kind, "page": c.page or 0},
-            )
-            for c, t, v in zip(chunks, texts, vectors)
-        ]
-        old_ids = store.chunk_ids(self.db, doc.source)
-        new_ids = [c.id for c in chunks]
-        # Chroma first (add is not an upsert: drop the ids we are about to write), SQLite second.
-        if new_ids:
-            self._collection.delete(ids=new_ids)
-            self.vectors.add(list[BaseNode](nodes))
+        metas = [_metadata(c, doc.meta) for c in chunks]
+        old_ids = set(store.chunk_ids(self.db, doc.source))
+        new_ids = {c.id for c in chunks}
+        # Vectors first (a crash leaves only vectors no row points at), rows in one transaction,
+        # old vectors last (a crash leaves them unreferenced too).
+        log.debug("step vectors %s (%d)", doc.source, len(chunks))
+        self._upsert([c.id for c in chunks], texts, vectors, metas)
+        log.debug("step rows %s", doc.source)
         store.replace_document(self.db, doc.source, digest, doc.meta, doc.paged, chunks,
                                [bm25_tokens(c, t) for c, t in zip(chunks, texts)], extract_contacts(chunks),
                                extract_targets(chunks, doc.meta.date), units)
-        stale = sorted(set(old_ids) - set(new_ids))
+        stale = sorted(old_ids - new_ids)
         if stale:
+            log.debug("step stale %s (%d)", doc.source, len(stale))
             self._collection.delete(ids=stale)
+        log.debug("step done %s", doc.source)
         return fresh
+
+    def _upsert(self, ids: list[str], texts: list[str], vectors: list[list[float]], metas: list[dict[str, Any]]) -> None:
+        """Write vectors as llama-index's ChromaVectorStore.add does, but as an upsert (a re-run after a
+        crash may meet its own vectors)."""
+        from llama_index.core.schema import TextNode
+        from llama_index.core.vector_stores.utils import node_to_metadata_dict
+
+        for start in range(0, len(ids), 1000):
+            part = range(start, min(start + 1000, len(ids)))
+            nodes = [TextNode(id_=ids[i], text=texts[i], embedding=vectors[i], metadata=metas[i]) for i in part]
+            metadatas = []
+            for node in nodes:
+                meta = node_to_metadata_dict(node, remove_text=True, flat_metadata=True)
+                metadatas.append({k: ("" if v is None else v) for k, v in meta.items()})
+            self._collection.upsert(ids=[ids[i] for i in part], embeddings=[vectors[i] for i in part],
+                                    metadatas=metadatas, documents=[texts[i] for i in part])
 
     def _embed(self, texts: list[str]) -> tuple[list[list[float]], int]:
         """Vectors of the texts, from the cache or embedded now; new ones are cached a batch at a time,
@@ -185,23 +272,74 @@ class Indexer:
 
     def _remove(self, source: str) -> None:
         ids = store.chunk_ids(self.db, source)
+        log.debug("step remove %s (%d)", source, len(ids))
+        store.remove_document(self.db, source)  # rows first: a crash leaves only unreferenced vectors
         if ids:
             self._collection.delete(ids=ids)
-        store.remove_document(self.db, source)
 
-    def _write_bm25(self) -> None:
-        bm25s = store.bm25s_module()
+    def _reconcile(self) -> int:
+        """Make Chroma hold exactly SQLite's chunk ids: delete vectors no row points at (left by a
+        crash) and restore any a row lacks. Returns how many were deleted or restored."""
+        rows = store.all_chunk_ids(self.db)
+        vectors = store.chroma_ids(self._collection)
+        orphans = sorted(vectors - rows)
+        for start in range(0, len(orphans), 5000):
+            self._collection.delete(ids=orphans[start : start + 5000])
+        missing = rows - vectors
+        if missing:
+            lost = [sc for sc in store.load_chunks(self.db) if sc.chunk.id in missing]
+            texts = [embed_text(sc.chunk, sc.title) for sc in lost]
+            vecs, _ = self._embed(texts)
+            metas = [_metadata(sc.chunk, DocMeta(sc.title, sc.date)) for sc in lost]
+            self._upsert([sc.chunk.id for sc in lost], texts, vecs, metas)
+        if orphans or missing:
+            log.info("reconciled Chroma with SQLite: %d orphan vectors deleted, %d restored", len(orphans), len(missing))
+        return len(orphans) + len(missing)
 
+    def _sync_bm25(self) -> None:
+        """Rebuild and publish the BM25 index unless the current one was built from exactly these rows."""
         rows = store.all_chunk_tokens(self.db)
-        corpus = [t or ["∅"] for _, t in rows]
+        if store.bm25_is_current((self.index_dir / store.BM25).resolve(), rows):
+            return
+        log.debug("step bm25 build (%d chunks)", len(rows))
+        bm25s = store.bm25s_module()
         retriever = bm25s.BM25()
-        if corpus:
-            retriever.index(corpus, show_progress=False)
-        target = self.index_dir / "bm25"
-        retriever.save(str(target))
-        (target / "ids.json").write_text(json.dumps([r[0] for r in rows]), encoding="utf-8")
+        if rows:
+            retriever.index([t or ["∅"] for _, t in rows], show_progress=False)
+        build = store.bm25_build_dir(self.index_dir)
+        retriever.save(str(build), show_progress=False)
+        log.debug("step bm25 publish")
+        store.publish_bm25(self.index_dir, build, [cid for cid, _ in rows], store.bm25_fingerprint(rows))
+        log.debug("step bm25 done")
+
+
+def _metadata(chunk: Chunk, meta: DocMeta) -> dict[str, Any]:
+    return {"source": chunk.source, "title": meta.title, "date": meta.date, "kind": chunk.kind, "page": chunk.page or 0}
+
+
+def _hash_file(path: Path) -> Any:
+    """A SHA-256 object fed the file's bytes, read a block at a time."""
+    hasher = hashlib.sha256()
+    with path.open("rb") as fh:
+        while block := fh.read(_READ_BLOCK):
+            hasher.update(block)
+    return hasher
+
+
+def _source_or_none(path: Path, root: Path) -> str | None:
+    try:
+        return relative_source(path, root)
+    except (OSError, RuntimeError):
+        return None
+
+
+def _one_line(text: str) -> str:
+    """A reason on one line of at most 300 characters."""
+    flat = " ".join(str(text).split())
+    return flat if len(flat) <= 300 else flat[:299] + "…"
 
 
 def _digest(text: str) -> str:
     """The embedding cache key of a text."""
     return hashlib.sha256(text.encode()).hexdigest()
+

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
-import csv
 import re
 import unicodedata
+from dataclasses import replace
 from pathlib import Path
 
 from core.records import DocMeta
 from ingest.document import Block, Document, LoadError
+from ingest.encodings import decode_text
+from ingest.limits import MAX_BLOCK_CHARS
+from ingest.manifest import MANIFEST, read_manifest_checked
 from ingest.markdown import read_markdown
 
 SUPPORTED = (".txt", ".md", ".pdf", ".hwpx", ".hwp")
-MANIFEST = "manifest.tsv"
+__all__ = ["MANIFEST", "SUPPORTED", "load", "read_manifest"]
 
 
 def load(path: Path, root: Path, manifest: dict[str, DocMeta] | None = None) -> Document:
@@ -20,8 +23,11 @@ def load(path: Path, root: Path, manifest: dict[str, DocMeta] | None = None) -> 
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED:
         raise LoadError(f"unsupported file type '{suffix}' (supported: {', '.join(SUPPORTED)})")
-    if path.stat().st_size == 0:
-        raise LoadError("the file is empty")
+    try:
+        if path.stat().st_size == 0:
+            raise LoadError("the file is empty")
+    except FileNotFoundError as exc:
+        raise LoadError("the file disappeared while the run was reading it") from exc
     if suffix in (".txt", ".md"):
         blocks, paged = read_text(path)
     elif suffix == ".pdf":
@@ -37,7 +43,14 @@ def load(path: Path, root: Path, manifest: dict[str, DocMeta] | None = None) -> 
     blocks = [Block(t, b.page if paged else None, b.table, b.heading) for b in blocks if (t := normalize(b.text))]
     if not blocks:
         raise LoadError("no text could be extracted (scanned image or empty document?)")
+    longest = max(len(b.text) for b in blocks)
+    if longest > MAX_BLOCK_CHARS:
+        raise LoadError(f"a paragraph of {longest:,} characters (the limit is {MAX_BLOCK_CHARS:,}): "
+                        "data or an encoded file, not prose")
     meta = (manifest or {}).get(path.name) or meta_from_header(blocks, path)
+    if not meta.title or not meta.date:  # a manifest row without them (or with a bad date)
+        header = meta_from_header(blocks, path)
+        meta = replace(meta, title=meta.title or header.title, date=meta.date or header.date)
     return Document(source=relative_source(path, root), meta=meta, blocks=tuple(blocks), paged=paged)
 
 
@@ -66,28 +79,14 @@ def relative_source(path: Path, root: Path) -> str:
 
 def read_text(path: Path) -> tuple[list[Block], bool]:
     """A .md file, or a .txt with Markdown pipe tables, as Markdown; another .txt line by line."""
-    text = _decode(path)
+    text = _CONTROL.sub("", decode_text(path.read_bytes()))
     if path.suffix.lower() == ".md" or len(_PIPE_RULE.findall(text)) >= 1:
         return read_markdown(text)
     return read_txt_lines(text), False
 
 
 _PIPE_RULE = re.compile(r"^\s*\|\s*:?-{3,}", re.M)
-
-
-def _decode(path: Path) -> str:
-    raw = path.read_bytes()
-    for enc in ("utf-8-sig", "cp949"):
-        try:
-            text = raw.decode(enc)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise LoadError("not UTF-8 or CP949 text")
-    if "\x00" in text:
-        raise LoadError(f"binary content (NUL bytes) in a {path.suffix} file")
-    return text
+_CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1b\x7f]")  # terminal escapes, bells, backspaces; not tabs or line breaks
 
 
 def read_txt_lines(text: str) -> list[Block]:
@@ -122,18 +121,24 @@ def read_pdf(path: Path) -> list[Block]:
     from pypdf.errors import PdfReadError
 
     try:
+        _check_pdf_ends(path)
         reader = pypdf.PdfReader(str(path))
         if reader.is_encrypted:
             try:
-                if not reader.decrypt(""):
-                    raise LoadError("the PDF is encrypted")
+                opened = reader.decrypt("")  # a PDF with only an owner password opens without one
             except Exception as exc:  # pypdf raises several types for unsupported crypto
-                raise LoadError(f"the PDF is encrypted ({exc})") from exc
+                raise LoadError(f"the PDF is encrypted ({type(exc).__name__}: {exc})") from exc
+            if not opened:
+                raise LoadError("the PDF is encrypted (it needs a password to open)")
         pages = [page.extract_text() or "" for page in reader.pages]
     except LoadError:
         raise
+    except FileNotFoundError as exc:
+        raise LoadError("the file disappeared while the run was reading it") from exc
     except (PdfReadError, ValueError, KeyError, OSError) as exc:
         raise LoadError(f"unreadable PDF ({exc})") from exc
+    except Exception as exc:  # pypdf meets broken files with many exception types
+        raise LoadError(f"unreadable PDF ({type(exc).__name__}: {exc})") from exc
     blocks: list[Block] = []
     for number, text in enumerate(pages, start=1):
         current = ""
@@ -155,26 +160,22 @@ def read_pdf(path: Path) -> list[Block]:
     return blocks
 
 
+def _check_pdf_ends(path: Path) -> None:
+    """LoadError unless the file opens with %PDF- and ends with %%EOF (pypdf would half-read a cut copy)."""
+    with path.open("rb") as fh:
+        if b"%PDF-" not in fh.read(1024):
+            raise LoadError("not a PDF (no %PDF- header; another kind of file named .pdf?)")
+        fh.seek(max(0, path.stat().st_size - 2048))
+        if b"%%EOF" not in fh.read():
+            raise LoadError("the PDF is cut short (no %%EOF at its end): a damaged copy or an unfinished download")
+
+
 # --- metadata -------------------------------------------------------------------------------
 
 
 def read_manifest(directory: Path) -> dict[str, DocMeta]:
-    """Rows of manifest.tsv in directory, keyed by file name; {} when there is none."""
-    path = directory / MANIFEST
-    if not path.exists():
-        return {}
-    out: dict[str, DocMeta] = {}
-    with path.open(encoding="utf-8", newline="") as fh:
-        for row in csv.DictReader(fh, delimiter="\t"):
-            name = (row.get("file") or "").strip()
-            if name:
-                out[name] = DocMeta(
-                    title=(row.get("title") or "").strip(),
-                    date=(row.get("date") or "").strip(),
-                    publisher=(row.get("publisher") or "").strip(),
-                    url=(row.get("source_url") or "").strip(),
-                )
-    return out
+    """Rows of manifest.tsv in directory, keyed by file name; {} when there is none (problems: manifest.py)."""
+    return read_manifest_checked(directory).rows
 
 
 _DATE = re.compile(r"(20\d\d|19\d\d)\s*[.\-년]\s*(\d{1,2})\s*[.\-월]\s*(\d{1,2})")

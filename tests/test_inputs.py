@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from assistant.inputs import BadInput, clean_dates, clean_history, clean_letter, clean_question, parse_request
+from assistant.inputs import BadInput, clean_dates, clean_history, clean_letter, clean_question, parse_line
 from tests.conftest import ROOT
 
 BAD_QUESTIONS = [
@@ -53,14 +53,16 @@ def test_history_is_trimmed_and_cleaned() -> None:
 
 
 def test_jsonl_lines() -> None:
-    assert parse_request("그냥 질문") == ("그냥 질문", [])
-    assert parse_request('{"question": "Q", "history": [{"role": "user", "content": "A"}]}') == (
+    assert parse_line("그냥 질문") == ("그냥 질문", [])
+    assert parse_line('{"question": "Q", "history": [{"role": "user", "content": "A"}]}') == (
         "Q", [{"role": "user", "content": "A"}])
-    assert parse_request("{이건 JSON이 아닌 질문}") == ("{이건 JSON이 아닌 질문}", [])
-    for line, message in (('["a", "b"]', "JSON 객체"), ('{"q": 1}', '"question"'), ('{"question": 5}', "문자열"),
-                          ('{"question": "Q", "history": "x"}', "history")):
+    assert parse_line("[교육부] 담당자는?") == ("[교육부] 담당자는?", [])
+    assert parse_line('"GPU는 몇 장?"') == ("GPU는 몇 장?", [])
+    for line, message in (('["a", "b"]', "배열"), ("42", "숫자"), ("null", "null"), ("true", "참/거짓"),
+                          ("{이건 JSON이 아닌 질문}", "JSON 객체를 읽을 수 없습니다"), ('{"q": 1}', '"question"'),
+                          ('{"question": 5}', "문자열"), ('{"question": "Q", "history": "x"}', "history")):
         with pytest.raises(BadInput, match=message):
-            parse_request(line)
+            parse_line(line)
 
 
 def test_dates() -> None:
