@@ -5,8 +5,9 @@ PY     := $(VENV)/bin/python
 HOST   ?= 127.0.0.1
 PORT   ?= 7860
 INDEX  ?= $(or $(POLICY_INDEX_DIR),.index)
+CHROMA_PORT ?= 8000
 
-.PHONY: setup index run test lint typecheck pytest browser-deps bench reliability load dialogues clean
+.PHONY: setup index run test lint typecheck pytest browser-deps bench bench-scale chroma reliability load dialogues clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -57,6 +58,16 @@ dialogues: index  ## score the blind follow-up dialogues
 
 bench: index  ## print ingest and ask timings
 	$(PY) evals/bench.py --index $(INDEX)
+
+# 1k/10k/100k chunks, ours (embedded and server Chroma) beside the naive pipeline: hours at 100k.
+# SIZES=1000,10000 for a shorter run; results and the report go to docs/scale/.
+SIZES ?= 1000,10000,100000
+bench-scale: index  ## the scale benchmark (docs/scale/)
+	$(PY) -m evals.scale --sizes $(SIZES) --seed $(INDEX)
+
+# A Chroma server on loopback for server mode: POLICY_CHROMA_URL=http://127.0.0.1:$(CHROMA_PORT) make run
+chroma: setup  ## serve Chroma on 127.0.0.1:$(CHROMA_PORT), data in $(INDEX)/chroma-server
+	$(VENV)/bin/chroma run --host 127.0.0.1 --port $(CHROMA_PORT) --path $(INDEX)/chroma-server
 
 clean:
 	rm -rf $(VENV) .index .pytest_cache .mypy_cache .ruff_cache

@@ -126,8 +126,14 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     if settings.index_dir.exists() and not settings.index_dir.is_dir():
         raise UserError(f"{settings.index_dir} is not a directory (--index and POLICY_INDEX_DIR name the index directory)")
     start = time.perf_counter()
+    embedder = None
+    if settings.embed_url:
+        from core.remote_embedder import RemoteEmbedding
+
+        embedder = RemoteEmbedding(url=settings.embed_url, model_name=settings.embed_model)
     # sources are cited relative to where the command runs
-    indexer = Indexer(settings.index_dir, Path.cwd(), max_file_mb=settings.max_file_mb)
+    indexer = Indexer(settings.index_dir, Path.cwd(), embedder, settings.chroma, settings.ingest_workers,
+                      max_file_mb=settings.max_file_mb)
     try:
         report = indexer.ingest(paths, progress=not args.quiet and sys.stderr.isatty())
     finally:

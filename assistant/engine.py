@@ -48,7 +48,7 @@ class Engine:
         self.db = db = store.connect(index_dir)
         self.corpus = Corpus(db, str(index_dir))
         self.embedder = embedder or E5Embedding()
-        self.retriever = Retriever(self.corpus, index_dir, self.embedder)
+        self.retriever = Retriever(self.corpus, index_dir, self.embedder, settings.chroma)
         self.facts = FactBook(db)
         self.analyzer = Analyzer(self.corpus)
         desk_tokens = [(d, frozenset(tokens(f"{d.section} {d.unit} {d.passage}")), frozenset(tokens(d.title)))

@@ -42,14 +42,16 @@ class Retrieved:
 class Retriever:
     """Searches one index; search() is safe to call from several threads."""
 
-    def __init__(self, corpus: Corpus, index_dir: Path, embedder: E5Embedding) -> None:
+    def __init__(self, corpus: Corpus, index_dir: Path, embedder: E5Embedding,
+                 chroma: store.ChromaTarget | None = None) -> None:
         self.corpus = corpus
         self.index_dir = index_dir
         self.embedder = embedder
         self._bm25 = self._load_bm25()
         from llama_index.vector_stores.chroma import ChromaVectorStore
 
-        self.vectors = ChromaVectorStore(chroma_collection=store.chroma_collection(index_dir))
+        collection = store.chroma_collection(index_dir, chroma, create=False, expect=len(corpus.items))
+        self.vectors = ChromaVectorStore(chroma_collection=collection)
 
     def _load_bm25(self) -> Any:
         bm25s = store.bm25s_module()

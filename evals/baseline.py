@@ -18,7 +18,8 @@ from ingest.loaders import SUPPORTED, load, read_manifest
 _SENTENCE_END = re.compile(r"(?<=[.!?。])\s+|\n+")
 
 
-def _documents(corpus: Path, root: Path) -> list[Any]:
+def documents(corpus: Path, root: Path) -> list[Any]:
+    """One llama-index Document per page of every supported file in corpus (our loaders, its manifest)."""
     from llama_index.core import Document
 
     manifest = read_manifest(corpus)
@@ -55,7 +56,7 @@ class Baseline:
                                             embed_model=embed)
         else:
             index = VectorStoreIndex.from_documents(
-                _documents(corpus, root), transformations=[SentenceSplitter()], embed_model=embed,
+                documents(corpus, root), transformations=[SentenceSplitter()], embed_model=embed,
                 show_progress=False,
             )
             cache_dir.mkdir(parents=True, exist_ok=True)

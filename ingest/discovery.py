@@ -3,11 +3,13 @@ that loop or leave the directory, pipes and devices, unreadable directories and 
 
 from __future__ import annotations
 
+import hashlib
 import os
 import stat
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ingest.manifest import MANIFEST
 
@@ -103,3 +105,12 @@ def shown(path: Path | str) -> str:
     """A path printable on one line: undecodable bytes and control characters escaped."""
     raw = os.fsencode(str(path)).decode("utf-8", "backslashreplace")
     return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in raw)
+
+
+def hash_file(path: Path) -> Any:
+    """A SHA-256 object fed the file's bytes, read a block at a time."""
+    hasher = hashlib.sha256()
+    with path.open("rb") as fh:
+        while block := fh.read(2**20):
+            hasher.update(block)
+    return hasher

@@ -9,7 +9,10 @@ written as vectors first (Chroma upsert), then its rows in one SQLite transactio
 vectors deleted; the BM25 index is built aside and swapped in whole. The reader serves what
 SQLite holds, so a killed run leaves every document entirely old or entirely new, plus at worst
 vectors no row points at and a BM25 index the reader sees is stale. The next run deletes those
-vectors, restores any missing ones and rebuilds BM25 before it reports.
+vectors, restores any missing ones and rebuilds BM25 before it reports. A file's digest covers the
+schema version, so an interrupted run resumes at the first file it had not finished (and the
+embedding cache keeps what a long document had embedded). Documents can be read and cut in
+worker processes (`workers`) while this one embeds and writes.
 """
 
 from __future__ import annotations
@@ -21,24 +24,21 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from llama_index.core.embeddings import BaseEmbedding
 from tqdm import tqdm
 
 from core import store
 from core.embedder import E5Embedding
 from core.records import Chunk, DocMeta
-from core.text import tokens
-from ingest.chunker import chunk_document
-from ingest.discovery import discover, shown
-from ingest.document import Document, LoadError
-from ingest.facts import extract_contacts, extract_targets
+from ingest.discovery import discover, hash_file, shown
+from ingest.document import LoadError
 from ingest.limits import MAX_FILE_MB
-from ingest.loaders import SUPPORTED, load, relative_source
+from ingest.loaders import SUPPORTED, relative_source
 from ingest.manifest import MANIFEST, Manifest, read_manifest_checked
-from ingest.units import units_of
+from ingest.prepare import Prepared, embed_text, read_all
 
 log = logging.getLogger(__name__)
 CACHE_BATCH = 128  # texts embedded between two writes to the vector cache
-_READ_BLOCK = 2**20
 
 
 @dataclass
@@ -52,7 +52,8 @@ class Report:
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (file, one-line reason)
     warnings: list[tuple[str, str]] = field(default_factory=list)  # (manifest, one-line problem)
     repaired: int = 0  # vectors deleted or restored so that Chroma holds exactly SQLite's chunks
-    chunks_embedded: int = 0
+    chunks_embedded: int = 0  # chunks whose text was not in the embedding cache
+    texts_embedded: int = 0  # texts sent to the embedder (each distinct text once)
     chunks_total: int = 0
 
     def skip(self, path: Path | str, reason: str) -> None:
@@ -71,29 +72,19 @@ class _Pending:
     row: DocMeta | None
 
 
-def embed_text(chunk: Chunk, title: str) -> str:
-    """What the embedder and BM25 see: the passage under its document title and section."""
-    head = title if not chunk.section or chunk.section in chunk.text else f"{title}\n{chunk.section}"
-    return f"{head}\n{chunk.text}"
-
-
-def bm25_tokens(chunk: Chunk, text: str) -> list[str]:
-    """Tokens of the embedded text, the section heading counted once more (a field boost)."""
-    return tokens(text) + (tokens(chunk.section) if chunk.section else [])
-
-
 class Indexer:
     """Writes documents into the index under index_dir; holds the index's writer lock until close()."""
 
-    def __init__(self, index_dir: Path, root: Path, embedder: E5Embedding | None = None,
-                 max_file_mb: int = MAX_FILE_MB) -> None:
+    def __init__(self, index_dir: Path, root: Path, embedder: BaseEmbedding | None = None,
+                 chroma: store.ChromaTarget | None = None, workers: int = 0, max_file_mb: int = MAX_FILE_MB) -> None:
         self.index_dir = index_dir
         self.root = root
+        self.workers = workers  # processes reading documents ahead of the embedding (0: read here)
         self.max_file_bytes = max_file_mb * 2**20
         self._lock = store.lock_for_writing(index_dir)
         try:
             self.db = store.connect(index_dir, create=True)
-            self._collection = store.chroma_collection(index_dir)
+            self._collection = store.chroma_collection(index_dir, chroma)
         except BaseException:
             self._lock.close()
             raise
@@ -111,7 +102,6 @@ class Indexer:
         store.sweep_bm25(self.index_dir)
         report.repaired += self._reconcile()
         found = discover(paths)
-        force = store.schema_version(self.db) != store.SCHEMA_VERSION
         seen: set[str] = set()
         for path, reason in found.bad:  # what was indexed under these names stays as it was
             report.skip(path, reason)
@@ -122,34 +112,38 @@ class Indexer:
         for directory, manifest in manifests.items():
             where = shown(relative_source(directory / MANIFEST, self.root))
             report.warnings.extend((where, _one_line(p)) for p in manifest.problems)
-        bar = tqdm(pending, desc="ingest", unit="file", disable=not progress)
-        for item in bar:
-            bar.set_postfix_str(item.path.name[:30])
+        todo: list[tuple[_Pending, str | None]] = []
+        for item in pending:
             old = store.file_digest(self.db, item.source)
-            if old == item.digest and not force:
+            if old == item.digest:  # the digest covers the schema version: nothing to redo
                 report.unchanged.append(item.source)
-                continue
+            else:
+                todo.append((item, old))
+        bar = tqdm(total=len(todo), desc="ingest", unit="file", disable=not progress)
+        jobs = ((item.path, {item.path.name: item.row} if item.row else {}) for item, _ in todo)
+        for (item, old), doc in zip(todo, read_all(jobs, self.root, self.workers)):
+            bar.update()
+            bar.set_postfix_str(item.path.name[:30])
             log.debug("step load %s", item.source)
-            try:
-                doc = load(item.path, self.root, {item.path.name: item.row} if item.row else {})
-            except LoadError as exc:
-                report.skip(item.path, str(exc))
-                log.debug("%s: skipped: %s", item.path, exc)
+            if isinstance(doc, LoadError):
+                report.skip(item.path, str(doc))
+                log.debug("%s: skipped: %s", item.path, doc)
                 continue
-            except FileNotFoundError:
+            if isinstance(doc, FileNotFoundError):
                 report.skip(item.path, "the file disappeared while the run was reading it")
                 continue
-            except Exception as exc:  # a reader bug must not stop the other files
-                report.skip(item.path, f"could not be read ({type(exc).__name__}: {exc})")
-                log.debug("%s: skipped: %s", item.path, exc, exc_info=True)
+            if isinstance(doc, BaseException):  # a reader, chunker or fact-extraction bug must not stop the others
+                report.skip(item.path, f"could not be read ({type(doc).__name__}: {doc})")
+                log.debug("%s: skipped: %s", item.path, doc, exc_info=doc)
                 continue
             try:
-                report.chunks_embedded += self._write(doc, item.digest)
-            except Exception as exc:  # a chunker or fact-extraction bug on one document
+                self._write(doc, item.digest, report)
+            except Exception as exc:  # e.g. a vector store that refused the write
                 report.skip(item.path, f"could not be indexed ({type(exc).__name__}: {exc})")
                 log.debug("%s: not indexed: %s", item.path, exc, exc_info=True)
                 continue
             (report.updated if old else report.added).append(item.source)
+        bar.close()
         for d in found.dirs:
             prefix = relative_source(d, self.root).rstrip("/") + "/"
             for source in store.sources(self.db):
@@ -189,7 +183,7 @@ class Indexer:
                     report.skip(path, f"too large ({size / 2**20:,.1f} MB; the limit is {self.max_file_bytes // 2**20} MB, "
                                       "max_file_mb / POLICY_MAX_FILE_MB)")
                     continue
-                hasher = _hash_file(path)
+                hasher = hash_file(path)
             except FileNotFoundError:
                 report.skip(path, "the file disappeared while the run was reading it")
                 continue
@@ -218,11 +212,11 @@ class Indexer:
                     report.skip(item.path, f"the same content as {keep.source} (indexed once, under that name)")
         return [item for item in pending if item.source not in dropped]
 
-    def _write(self, doc: Document, digest: str) -> int:
-        chunks = chunk_document(doc)
-        texts = [embed_text(c, doc.meta.title) for c in chunks]
-        units = [u for c in chunks for u in units_of(c)]
+    def _write(self, doc: Prepared, digest: str, report: Report) -> None:
+        chunks, texts = doc.chunks, doc.texts
         vectors, fresh = self._embed(texts)
+        report.chunks_embedded += fresh
+        report.texts_embedded += fresh
         metas = [_metadata(c, doc.meta) for c in chunks]
         old_ids = set(store.chunk_ids(self.db, doc.source))
         new_ids = {c.id for c in chunks}
@@ -231,15 +225,13 @@ class Indexer:
         log.debug("step vectors %s (%d)", doc.source, len(chunks))
         self._upsert([c.id for c in chunks], texts, vectors, metas)
         log.debug("step rows %s", doc.source)
-        store.replace_document(self.db, doc.source, digest, doc.meta, doc.paged, chunks,
-                               [bm25_tokens(c, t) for c, t in zip(chunks, texts)], extract_contacts(chunks),
-                               extract_targets(chunks, doc.meta.date), units)
+        store.replace_document(self.db, doc.source, digest, doc.meta, doc.paged, chunks, doc.chunk_tokens,
+                               doc.contacts, doc.targets, doc.units)
         stale = sorted(old_ids - new_ids)
         if stale:
             log.debug("step stale %s (%d)", doc.source, len(stale))
             self._collection.delete(ids=stale)
         log.debug("step done %s", doc.source)
-        return fresh
 
     def _upsert(self, ids: list[str], texts: list[str], vectors: list[list[float]], metas: list[dict[str, Any]]) -> None:
         """Write vectors as llama-index's ChromaVectorStore.add does, but as an upsert (a re-run after a
@@ -315,15 +307,6 @@ class Indexer:
 
 def _metadata(chunk: Chunk, meta: DocMeta) -> dict[str, Any]:
     return {"source": chunk.source, "title": meta.title, "date": meta.date, "kind": chunk.kind, "page": chunk.page or 0}
-
-
-def _hash_file(path: Path) -> Any:
-    """A SHA-256 object fed the file's bytes, read a block at a time."""
-    hasher = hashlib.sha256()
-    with path.open("rb") as fh:
-        while block := fh.read(_READ_BLOCK):
-            hasher.update(block)
-    return hasher
 
 
 def _source_or_none(path: Path, root: Path) -> str | None:

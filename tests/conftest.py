@@ -1,16 +1,25 @@
-"""Shared fixtures: a no-network guard, the real corpus indexed once per session into a temp dir."""
+"""Shared fixtures: a no-network guard, the real corpus indexed once per session into a temp dir, and a
+real Chroma server on loopback so the ingest and ask tests run in both Chroma modes."""
 
 from __future__ import annotations
 
 import functools
 import ipaddress
 import os
+import shutil
 import socket
+import subprocess
+import sys
+import time
+import urllib.request
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from core.store import ChromaTarget
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"
@@ -89,6 +98,95 @@ def corpus_index(tmp_path_factory: pytest.TempPathFactory, embedder: Any) -> Pat
     return index_dir
 
 
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The URL of a real Chroma server: POLICY_TEST_CHROMA_URL if set, else `chroma run` started here
+    on a free loopback port with a temp data dir, and stopped when the session ends."""
+    url = os.environ.get("POLICY_TEST_CHROMA_URL")
+    if url:
+        yield url
+        return
+    port = _free_port()
+    data = tmp_path_factory.mktemp("chroma-server")
+    log = (data / "server.log").open("wb")
+    chroma = Path(sys.executable).parent / "chroma"  # the CLI chromadb installs next to this interpreter
+    proc = subprocess.Popen([str(chroma), "run", "--host", "127.0.0.1", "--port", str(port), "--path", str(data / "db")],
+                            stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 120
+    while True:
+        try:
+            with urllib.request.urlopen(f"{url}/api/v2/heartbeat", timeout=2):
+                break
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                proc.kill()
+                tail = (data / "server.log").read_text(errors="replace")[-2000:]
+                pytest.fail(f"`chroma run` did not start on {url}:\n{tail}")
+            time.sleep(0.3)
+    yield url
+    proc.terminate()
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+    log.close()
+
+
+MODES = ["embedded", "server"]
+
+
+@pytest.fixture(params=MODES)
+def chroma(request: pytest.FixtureRequest) -> ChromaTarget:
+    """Each Chroma mode in turn: embedded under the index dir, then a fresh collection on the real server."""
+    if request.param == "embedded":
+        return ChromaTarget()
+    return ChromaTarget(request.getfixturevalue("chroma_server"), f"test-{uuid.uuid4().hex[:12]}")
+
+
+@pytest.fixture(scope="session")
+def corpus_index_server(tmp_path_factory: pytest.TempPathFactory, corpus_index: Path, chroma_server: str,
+                        embedder: Any) -> tuple[Path, ChromaTarget]:
+    """The whole corpus ingested again with its vectors on the Chroma server (the embedding cache is
+    copied from the embedded index, so only reading, cutting and writing are redone)."""
+    from core import store
+    from ingest.indexer import Indexer
+
+    index_dir = tmp_path_factory.mktemp("index-server")
+    target = ChromaTarget(chroma_server, f"corpus-{uuid.uuid4().hex[:12]}")
+    db = store.connect(index_dir, create=True)
+    store.seed_vectors(db, corpus_index / "index.sqlite")
+    db.close()
+    indexer = Indexer(index_dir, ROOT, embedder, target)
+    report = indexer.ingest([CORPUS], progress=False)
+    indexer.close()
+    assert not report.skipped and len(report.added) == 44 and report.chunks_embedded == 0
+    return index_dir, target
+
+
+@pytest.fixture(params=MODES)
+def served_index(request: pytest.FixtureRequest) -> tuple[Path, ChromaTarget]:
+    """The corpus index in each Chroma mode: (index dir, where its vectors live)."""
+    if request.param == "embedded":
+        return request.getfixturevalue("corpus_index"), ChromaTarget()
+    index: tuple[Path, ChromaTarget] = request.getfixturevalue("corpus_index_server")
+    return index
+
+
+def chroma_env(target: ChromaTarget) -> dict[str, str]:
+    """The environment of a CLI subprocess that should use target."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("POLICY_CHROMA_")}
+    if target.url:
+        env.update(POLICY_CHROMA_URL=target.url, POLICY_CHROMA_COLLECTION=target.collection)
+    return env
+
+
 @pytest.fixture(scope="session")
 def engine(corpus_index: Path, embedder: Any) -> Any:
     """The answer engine over the session's corpus index."""
@@ -96,6 +194,22 @@ def engine(corpus_index: Path, embedder: Any) -> Any:
     from assistant.settings import Settings
 
     return Engine(Settings(index_dir=corpus_index), embedder)
+
+
+SMALL = ["msit_2025-09-30_ai_core_project_tf.txt", "moe_2026-04-24_105980.hwpx", "moe_2026-03-04_105494.hwp"]
+
+
+@pytest.fixture()
+def small_corpus(tmp_path: Path) -> Path:
+    """Three real corpus files (txt, hwpx, hwp) and their manifest rows, copied to a temp dir."""
+    d = tmp_path / "docs"
+    d.mkdir()
+    for name in SMALL:
+        shutil.copy(CORPUS / name, d / name)
+    rows = [line for line in (CORPUS / "manifest.tsv").read_text(encoding="utf-8").splitlines()
+            if line.startswith("file\t") or line.split("\t", 1)[0] in SMALL]
+    (d / "manifest.tsv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return d
 
 
 @functools.cache

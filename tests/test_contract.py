@@ -1,4 +1,5 @@
-"""The `ask --json` / `ask --jsonl` contract evaluators depend on, through the real CLI."""
+"""The `ask --json` / `ask --jsonl` contract evaluators depend on, through the real CLI, with the vectors in
+embedded Chroma and on a Chroma server."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from tests.conftest import ROOT, load_doc
+from core.store import ChromaTarget
+from tests.conftest import ROOT, chroma_env, load_doc
 
 KEYS = {"question", "answer", "answerable", "citations"}
 CITATION_KEYS = {"n", "source", "title", "date", "page", "text"}
@@ -32,11 +34,11 @@ def _check(obj: dict[str, Any]) -> None:
         assert c["text"] in load_doc(Path(c["source"]).name).text
 
 
-def test_ask_json(corpus_index: Path) -> None:
+def test_ask_json(served_index: tuple[Path, ChromaTarget]) -> None:
+    index, chroma = served_index
     proc = subprocess.run(
-        [sys.executable, "-m", "assistant", "ask", "GPU는 언제까지 몇 장 확보하나요?", "--json",
-         "--index", str(corpus_index)],
-        cwd=ROOT, capture_output=True, text=True, timeout=300,
+        [sys.executable, "-m", "assistant", "ask", "GPU는 언제까지 몇 장 확보하나요?", "--json", "--index", str(index)],
+        cwd=ROOT, capture_output=True, text=True, timeout=300, env=chroma_env(chroma),
     )
     assert proc.returncode == 0, proc.stderr
     obj = json.loads(proc.stdout)
@@ -46,7 +48,8 @@ def test_ask_json(corpus_index: Path) -> None:
     assert obj["citations"][0]["source"] == "corpus/msit_2025-09-30_ai_core_project_tf.txt"
 
 
-def test_ask_jsonl_reads_plain_and_json_lines(corpus_index: Path) -> None:
+def test_ask_jsonl_reads_plain_and_json_lines(served_index: tuple[Path, ChromaTarget]) -> None:
+    index, chroma = served_index
     lines = [
         "AI 인재 TF 담당 사무관 전화번호는?",
         json.dumps({"question": "LG AI대학원 박사과정 입학정원은?"}, ensure_ascii=False),
@@ -54,8 +57,8 @@ def test_ask_jsonl_reads_plain_and_json_lines(corpus_index: Path) -> None:
         "AI 인재 TF에 배정된 예산은 얼마인가요?",
     ]
     proc = subprocess.run(
-        [sys.executable, "-m", "assistant", "ask", "--jsonl", "--index", str(corpus_index)],
-        cwd=ROOT, input="\n".join(lines) + "\n", capture_output=True, text=True, timeout=300,
+        [sys.executable, "-m", "assistant", "ask", "--jsonl", "--index", str(index)],
+        cwd=ROOT, input="\n".join(lines) + "\n", capture_output=True, text=True, timeout=300, env=chroma_env(chroma),
     )
     assert proc.returncode == 0, proc.stderr
     out = [json.loads(x) for x in proc.stdout.splitlines()]
@@ -69,10 +72,11 @@ def test_ask_jsonl_reads_plain_and_json_lines(corpus_index: Path) -> None:
     assert out[2]["answerable"] is False
 
 
-def test_ask_text_output_lists_numbered_sources(corpus_index: Path) -> None:
+def test_ask_text_output_lists_numbered_sources(served_index: tuple[Path, ChromaTarget]) -> None:
+    index, chroma = served_index
     proc = subprocess.run(
-        [sys.executable, "-m", "assistant", "ask", "LG AI대학원 박사과정 입학정원은?", "--index", str(corpus_index)],
-        cwd=ROOT, capture_output=True, text=True, timeout=300,
+        [sys.executable, "-m", "assistant", "ask", "LG AI대학원 박사과정 입학정원은?", "--index", str(index)],
+        cwd=ROOT, capture_output=True, text=True, timeout=300, env=chroma_env(chroma),
     )
     assert proc.returncode == 0, proc.stderr
     assert "출처:" in proc.stdout and "[1]" in proc.stdout and "corpus/moe_2026-03-04_105494.hwp" in proc.stdout

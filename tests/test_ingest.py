@@ -1,4 +1,5 @@
-"""Incremental ingest into a real Chroma + SQLite in a temp dir, with real files and the real embedder."""
+"""Incremental ingest into a real Chroma (embedded, and a real server on loopback) + SQLite in a temp dir,
+with real files and the real embedder."""
 
 from __future__ import annotations
 
@@ -10,50 +11,35 @@ from pathlib import Path
 from typing import Any
 
 import pypdf
-import pytest
 
 from core import store
+from core.store import ChromaTarget
 from ingest.indexer import Indexer
-from tests.conftest import CORPUS, ROOT
-
-SMALL = ["msit_2025-09-30_ai_core_project_tf.txt", "moe_2026-04-24_105980.hwpx", "moe_2026-03-04_105494.hwp"]
+from tests.conftest import CORPUS, ROOT, SMALL, chroma_env
 
 
-@pytest.fixture()
-def small_corpus(tmp_path: Path) -> Path:
-    """Three real corpus files (txt, hwpx, hwp) and their manifest rows, copied to a temp dir."""
-    d = tmp_path / "docs"
-    d.mkdir()
-    for name in SMALL:
-        shutil.copy(CORPUS / name, d / name)
-    rows = [line for line in (CORPUS / "manifest.tsv").read_text(encoding="utf-8").splitlines()
-            if line.startswith("file\t") or line.split("\t", 1)[0] in SMALL]
-    (d / "manifest.tsv").write_text("\n".join(rows) + "\n", encoding="utf-8")
-    return d
-
-
-def _state(index: Path) -> dict[str, Any]:
+def _state(index: Path, chroma: ChromaTarget) -> dict[str, Any]:
     db = sqlite3.connect(index / "index.sqlite")
     chunks = {r[0]: r[1] for r in db.execute("SELECT id, source FROM chunks")}
     files = {r[0]: r[1] for r in db.execute("SELECT source, digest FROM files")}
     db.close()
-    vectors = set(store.chroma_collection(index).get(include=[])["ids"])
+    vectors = set(store.chroma_collection(index, chroma, create=False).get(include=[])["ids"])
     return {"chunks": chunks, "files": files, "vectors": vectors}
 
 
-def test_incremental_ingest(tmp_path: Path, small_corpus: Path, embedder: Any) -> None:
+def test_incremental_ingest(tmp_path: Path, small_corpus: Path, embedder: Any, chroma: ChromaTarget) -> None:
     index = tmp_path / "index"
-    ix = Indexer(index, tmp_path, embedder)
+    ix = Indexer(index, tmp_path, embedder, chroma)
     first = ix.ingest([small_corpus], progress=False)
     assert sorted(first.added) == sorted(f"docs/{n}" for n in SMALL)
     assert first.chunks_embedded == first.chunks_total > 15
-    before = _state(index)
+    before = _state(index, chroma)
     assert set(before["chunks"]) == before["vectors"]
 
     # Unchanged: nothing embedded, nothing rewritten.
     again = ix.ingest([small_corpus], progress=False)
     assert again.chunks_embedded == 0 and len(again.unchanged) == 3
-    assert _state(index) == before
+    assert _state(index, chroma) == before
 
     # A changed file replaces its chunks; only the new text is embedded.
     txt = small_corpus / SMALL[0]
@@ -61,7 +47,7 @@ def test_incremental_ingest(tmp_path: Path, small_corpus: Path, embedder: Any) -
     changed = ix.ingest([small_corpus], progress=False)
     assert changed.updated == [f"docs/{SMALL[0]}"]
     assert 1 <= changed.chunks_embedded <= 2
-    after = _state(index)
+    after = _state(index, chroma)
     assert set(after["chunks"]) == after["vectors"]
     assert after["files"][f"docs/{SMALL[0]}"] != before["files"][f"docs/{SMALL[0]}"]
 
@@ -69,7 +55,7 @@ def test_incremental_ingest(tmp_path: Path, small_corpus: Path, embedder: Any) -
     (small_corpus / SMALL[1]).unlink()
     gone = ix.ingest([small_corpus], progress=False)
     assert gone.removed == [f"docs/{SMALL[1]}"]
-    final = _state(index)
+    final = _state(index, chroma)
     assert f"docs/{SMALL[1]}" not in final["files"]
     assert not [s for s in final["chunks"].values() if s == f"docs/{SMALL[1]}"]
     assert set(final["chunks"]) == final["vectors"]
@@ -77,11 +63,11 @@ def test_incremental_ingest(tmp_path: Path, small_corpus: Path, embedder: Any) -
 
 
 def test_bad_files_are_skipped_and_never_touch_what_is_indexed(tmp_path: Path, small_corpus: Path,
-                                                                embedder: Any) -> None:
+                                                                embedder: Any, chroma: ChromaTarget) -> None:
     index = tmp_path / "index"
-    ix = Indexer(index, tmp_path, embedder)
+    ix = Indexer(index, tmp_path, embedder, chroma)
     ix.ingest([small_corpus], progress=False)
-    before = _state(index)
+    before = _state(index, chroma)
 
     # Synthetic bad inputs (made here, never placed in corpus/).
     (small_corpus / SMALL[2]).write_bytes(b"\xd0\xcf\x11\xe0 truncated")  # an indexed file goes corrupt
@@ -102,26 +88,31 @@ def test_bad_files_are_skipped_and_never_touch_what_is_indexed(tmp_path: Path, s
     assert "unsupported" in reasons["notes.docx"]
     assert "encrypted" in reasons["locked.pdf"]
     assert report.added == ["docs/copy.hwpx"]
-    after = _state(index)
+    after = _state(index, chroma)
     old = {k: v for k, v in before["chunks"].items()}
     assert all(after["chunks"].get(k) == v for k, v in old.items()), "indexed chunks changed"
     assert after["files"][f"docs/{SMALL[2]}"] == before["files"][f"docs/{SMALL[2]}"]
     ix.close()
 
 
-def test_cli_ingest_names_the_bad_file_and_exits_nonzero(tmp_path: Path, small_corpus: Path) -> None:
+def test_cli_ingest_names_the_bad_file_and_exits_nonzero(tmp_path: Path, small_corpus: Path,
+                                                         chroma: ChromaTarget) -> None:
     (small_corpus / "broken.hwpx").write_bytes(b"not a zip at all")
     for name in SMALL[1:]:
         (small_corpus / name).unlink()
     proc = subprocess.run(
         [sys.executable, "-m", "assistant", "ingest", str(small_corpus), "--index", str(tmp_path / "ix")],
-        cwd=ROOT, capture_output=True, text=True, timeout=600,
+        cwd=ROOT, capture_output=True, text=True, timeout=600, env=chroma_env(chroma),
     )
     assert proc.returncode == 1
     lines = [x for x in proc.stderr.splitlines() if x.strip()]
     assert any("broken.hwpx" in x and "zip" in x for x in lines), proc.stderr
     assert "Traceback" not in proc.stderr
     assert "1 new" in proc.stdout and "1 skipped" in proc.stdout
+    # The vectors went where the settings said (the server's collection in server mode).
+    state = _state(tmp_path / "ix", chroma)
+    assert state["chunks"] and set(state["chunks"]) == state["vectors"]
+    assert (tmp_path / "ix" / "chroma").exists() == (not chroma.url)
 
 
 def test_cli_ask_without_an_index_is_a_one_line_error(tmp_path: Path) -> None:
