@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 
 from assistant.corpus import Corpus
-from core import store
+from core import bm25files, vectors
 from core.embedder import E5Embedding
 from core.records import StoredChunk
 from core.text import tokens
@@ -43,20 +43,20 @@ class Retriever:
     """Searches one index; search() is safe to call from several threads."""
 
     def __init__(self, corpus: Corpus, index_dir: Path, embedder: E5Embedding,
-                 chroma: store.ChromaTarget | None = None) -> None:
+                 chroma: vectors.ChromaTarget | None = None) -> None:
         self.corpus = corpus
         self.index_dir = index_dir
         self.embedder = embedder
         self._bm25 = self._load_bm25()
         from llama_index.vector_stores.chroma import ChromaVectorStore
 
-        collection = store.chroma_collection(index_dir, chroma, create=False, expect=len(corpus.items))
+        collection = vectors.chroma_collection(index_dir, chroma, create=False, expect=len(corpus.items))
         self.vectors = ChromaVectorStore(chroma_collection=collection)
 
     def _load_bm25(self) -> Any:
-        bm25s = store.bm25s_module()
-        path = (self.index_dir / store.BM25).resolve()  # one generation throughout, though an ingest may swap in the next
-        if store.bm25_is_current(path, [(it.chunk.id, it.tokens) for it in self.corpus.items]):
+        bm25s = bm25files.bm25s_module()
+        path = (self.index_dir / bm25files.BM25).resolve()  # one generation throughout, though an ingest may swap in the next
+        if bm25files.bm25_is_current(path, [(it.chunk.id, it.tokens) for it in self.corpus.items]):
             return bm25s.BM25.load(str(path), show_progress=False)
         log.warning("BM25 index missing or stale; rebuilding it in memory")
         retriever = bm25s.BM25()

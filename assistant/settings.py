@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from core.errors import UserError
-from core.store import ChromaTarget
+from core.vectors import ChromaTarget
 
 
 @dataclass(frozen=True)

@@ -1,29 +1,24 @@
-"""The index: Chroma (dense vectors; embedded or a server) and SQLite (chunks, files, BM25 tokens, facts).
+"""The index's SQLite store: files, chunks and their BM25 tokens, answer units, facts, the embedding
+cache and feedback.
 
 Every SQL statement of the project lives here. SQLite is the source of truth for what is
-indexed; Chroma is written first and pruned last, so an interrupted ingest leaves at worst
-unreferenced vectors that queries ignore (the next ingest deletes them). The BM25 index is
-published whole: built aside, then swapped in by renaming a link (see publish_bm25).
+indexed; Chroma (core/vectors.py) is written first and pruned last, so an interrupted ingest leaves
+at worst unreferenced vectors that queries ignore (the next ingest deletes them). The BM25 index
+(core/bm25files.py) is published whole and checked against these rows.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
-import os
-import shutil
 import sqlite3
 import sys
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import IO, Any
-from urllib.parse import urlsplit
+from typing import Any
 
-from core.errors import IndexMissing, UserError
+from core.errors import IndexMissing
 from core.records import Chunk, Contact, Desk, DocMeta, StoredChunk, Target, Unit
 
-COLLECTION = "policy_chunks"
 SCHEMA_VERSION = "14"  # bump when chunking or tokenisation changes: every file re-ingests
 
 _SCHEMA = """
@@ -76,17 +71,15 @@ def connect(index_dir: Path, create: bool = False) -> sqlite3.Connection:
     return db
 
 
-def _columns(db: sqlite3.Connection, table: str) -> list[str]:
-    return [row[1] for row in db.execute(f"PRAGMA table_info({table})")]
-
-
 def _migrate(db: sqlite3.Connection, index_dir: Path, writer: bool) -> None:
     """A derived table whose columns differ from _SCHEMA (an index built by an older version) is
     dropped and recreated by the writer, and the index marked for a full re-read, which refills it;
     a reader is told to run ingest."""
     expected = sqlite3.connect(":memory:")
     expected.executescript(_SCHEMA)
-    stale = [t for t in ("chunks", "units", "contacts", "targets") if _columns(db, t) != _columns(expected, t)]
+    columns = "SELECT group_concat(name) FROM pragma_table_info(?)"
+    stale = [t for t in ("chunks", "units", "contacts", "targets")
+             if db.execute(columns, (t,)).fetchone() != expected.execute(columns, (t,)).fetchone()]
     if stale and not writer:
         raise IndexMissing(f"the index at {index_dir}/ was built by an older version — run `python -m assistant ingest`")
     if stale:
@@ -95,77 +88,6 @@ def _migrate(db: sqlite3.Connection, index_dir: Path, writer: bool) -> None:
                 db.execute(f"DROP TABLE {table}")
             db.execute("UPDATE files SET digest = ''")  # every file is read again
         db.executescript(_SCHEMA)
-
-
-@dataclass(frozen=True)
-class ChromaTarget:
-    """Where the chunk vectors live: embedded under the index dir (url empty), or a Chroma server."""
-
-    url: str = ""  # http(s)://host:port of `chroma run`; empty for the embedded PersistentClient
-    collection: str = COLLECTION  # one per index when several indexes share a server
-
-    def describe(self, index_dir: Path) -> str:
-        """Where, for messages: the server and collection, or the local directory."""
-        return f"collection '{self.collection}' at {self.url}" if self.url else f"{index_dir / 'chroma'}/"
-
-
-def chroma_client(index_dir: Path, target: ChromaTarget) -> Any:
-    """A Chroma client: HttpClient for a server URL, else a PersistentClient under index_dir/chroma."""
-    import chromadb
-    from chromadb.config import Settings as ChromaSettings
-
-    settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
-    if not target.url:
-        # an absolute path: chromadb caches one client per path string
-        return chromadb.PersistentClient(path=str((index_dir / "chroma").resolve()), settings=settings)
-    url = urlsplit(target.url)
-    if url.scheme not in ("http", "https") or not url.hostname or url.path not in ("", "/"):
-        raise UserError(f"chroma_url {target.url!r} is not http(s)://host:port (POLICY_CHROMA_URL or policy.toml)")
-    try:
-        return chromadb.HttpClient(host=url.hostname, port=url.port or (443 if url.scheme == "https" else 8000),
-                                   ssl=url.scheme == "https", settings=settings)
-    except ValueError as exc:  # chromadb's way of saying nothing answered
-        raise UserError(f"no Chroma server answers at {target.url} — start one (`make chroma`) "
-                        "or unset POLICY_CHROMA_URL for the embedded store") from exc
-
-
-def chroma_collection(index_dir: Path, target: ChromaTarget | None = None, create: bool = True,
-                      expect: int = 0) -> Any:
-    """The Chroma collection (cosine space, no embedding function of its own: we pass our vectors).
-
-    create=False is the reading side: a missing collection, or an empty one while the index has
-    expect chunks (a wrong chroma_url or collection), is an IndexMissing error rather than an engine
-    that silently answers from BM25 alone.
-    """
-    from chromadb.errors import ChromaError, NotFoundError
-
-    target = target or ChromaTarget()
-    client = chroma_client(index_dir, target)
-    try:
-        if create:
-            return client.get_or_create_collection(
-                target.collection, embedding_function=None, metadata={"hnsw:space": "cosine"}
-            )
-        collection = client.get_collection(target.collection, embedding_function=None)
-    except NotFoundError as exc:
-        raise IndexMissing(f"no Chroma {target.describe(index_dir)} — ingest with the same chroma_url and "
-                           "chroma_collection first") from exc
-    except ChromaError as exc:  # a bad collection name, mostly
-        raise UserError(f"Chroma {target.describe(index_dir)}: {exc}") from exc
-    if expect and collection.count() == 0:
-        raise IndexMissing(f"Chroma {target.describe(index_dir)} is empty but the index has {expect} chunks — "
-                           "wrong chroma_url or chroma_collection, or ingest again with them")
-    return collection
-
-
-def bm25s_module() -> Any:
-    """bm25s, with the DEBUG level it sets on its own logger at import put back to WARNING."""
-    import logging
-
-    import bm25s
-
-    logging.getLogger("bm25s").setLevel(logging.WARNING)
-    return bm25s
 
 
 def load_chunks(db: sqlite3.Connection) -> list[StoredChunk]:
@@ -219,41 +141,9 @@ def sources(db: sqlite3.Connection) -> list[str]:
     return [r[0] for r in db.execute("SELECT source FROM files")]
 
 
-def lock_for_writing(index_dir: Path) -> IO[str]:
-    """An exclusive lock on the index for one writer (released on close, or by the OS if the process dies)."""
-    import fcntl
-
-    index_dir.mkdir(parents=True, exist_ok=True)
-    handle = open(index_dir / ".ingest.lock", "a+", encoding="utf-8")  # held until close()
-    try:
-        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        handle.seek(0)
-        holder = handle.read().strip() or "?"
-        handle.close()
-        raise UserError(f"another ingest (pid {holder}) is writing {index_dir}/; wait for it to finish") from None
-    handle.seek(0)
-    handle.truncate()
-    handle.write(str(os.getpid()))
-    handle.flush()
-    return handle
-
-
 def all_chunk_ids(db: sqlite3.Connection) -> set[str]:
     """Ids of every indexed chunk."""
     return {r[0] for r in db.execute("SELECT id FROM chunks")}
-
-
-def chroma_ids(collection: Any) -> set[str]:
-    """Ids of every vector in the Chroma collection."""
-    ids: set[str] = set()
-    offset, page = 0, 5000
-    while True:
-        batch = collection.get(include=[], limit=page, offset=offset)["ids"]
-        ids.update(batch)
-        if len(batch) < page:
-            return ids
-        offset += page
 
 
 def chunk_ids(db: sqlite3.Connection, source: str) -> list[str]:
@@ -342,85 +232,6 @@ def seed_vectors(db: sqlite3.Connection, other: Path) -> int:
 def all_chunk_tokens(db: sqlite3.Connection) -> list[tuple[str, list[str]]]:
     """(id, BM25 tokens) of every chunk, in the order load_chunks reads them."""
     return [(cid, list(_tokens(t))) for cid, t in db.execute("SELECT id, tokens FROM chunks ORDER BY source, ordinal")]
-
-
-# --- the BM25 index: published whole, checked against SQLite by the reader ---------------------
-
-BM25 = "bm25"  # a link to the current generation, bm25.<fingerprint>/ (a plain directory in older indexes)
-
-
-def bm25_fingerprint(rows: Iterable[tuple[str, Sequence[str]]]) -> str:
-    """SHA-256 over every chunk's id and BM25 tokens, in index order: what a BM25 index was built from."""
-    text = json.dumps([[cid, list(toks)] for cid, toks in rows], ensure_ascii=False)  # unambiguous, and C-fast
-    return hashlib.sha256(text.encode()).hexdigest()
-
-
-def bm25_is_current(directory: Path, rows: Sequence[tuple[str, Sequence[str]]]) -> bool:
-    """True when directory holds a complete BM25 index built from exactly these (id, tokens) rows."""
-    try:
-        fingerprint = (directory / "fingerprint").read_text(encoding="utf-8").strip()
-        ids = json.loads((directory / "ids.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return False
-    return ids == [cid for cid, _ in rows] and fingerprint == bm25_fingerprint(rows)
-
-
-def bm25_build_dir(index_dir: Path) -> Path:
-    """An empty private directory to build the next BM25 generation in."""
-    build = index_dir / f".bm25-build-{os.getpid()}"
-    shutil.rmtree(build, ignore_errors=True)
-    build.mkdir(parents=True)
-    return build
-
-
-def publish_bm25(index_dir: Path, build: Path, ids: list[str], fingerprint: str) -> None:
-    """Make the BM25 index in build/ current in one atomic step: its files, ids.json and then its
-    fingerprint are flushed to disk, the directory is renamed to its generation's name, and the
-    bm25 link is replaced by rename(2). A reader sees the old generation or the new one, never a mix."""
-    (build / "ids.json").write_text(json.dumps(ids), encoding="utf-8")
-    for f in build.iterdir():
-        _fsync(f)
-    (build / "fingerprint").write_text(fingerprint, encoding="utf-8")  # written last: marks it complete
-    _fsync(build / "fingerprint")
-    _fsync(build)
-    final = index_dir / f"{BM25}.{fingerprint[:16]}"
-    if final.exists():  # the same generation, published by a run that died before its sweep
-        shutil.rmtree(build)
-    else:
-        os.rename(build, final)
-    link = index_dir / BM25
-    if link.is_dir() and not link.is_symlink():  # an older index keeps BM25 in a plain directory
-        os.rename(link, index_dir / f".bm25-legacy-{os.getpid()}")
-    staged = index_dir / f".bm25-link-{os.getpid()}"
-    if staged.is_symlink() or staged.exists():
-        staged.unlink()
-    os.symlink(final.name, staged)
-    os.replace(staged, link)
-    _fsync(index_dir)
-    sweep_bm25(index_dir)
-
-
-def sweep_bm25(index_dir: Path) -> None:
-    """Remove what a BM25 publish left behind: build, link and legacy leftovers of dead runs, and
-    generations other than the current one and the newest before it (a reader may be loading that)."""
-    current = (index_dir / BM25).resolve() if (index_dir / BM25).is_symlink() else None
-    for leftover in index_dir.glob(".bm25-*"):
-        if leftover.is_symlink() or leftover.is_file():
-            leftover.unlink()
-        else:
-            shutil.rmtree(leftover, ignore_errors=True)
-    older = sorted((d for d in index_dir.glob(f"{BM25}.*") if d.is_dir() and d.resolve() != current),
-                   key=lambda d: d.stat().st_mtime, reverse=True)
-    for d in older[1:]:
-        shutil.rmtree(d, ignore_errors=True)
-
-
-def _fsync(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 # --- the read side of the facts ---------------------------------------------------------------

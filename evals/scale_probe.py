@@ -25,7 +25,7 @@ import numpy as np
 from llama_index.core.embeddings import BaseEmbedding
 from pydantic import PrivateAttr
 
-from core import store
+from core import store, vectors
 from core.embedder import E5Embedding
 
 
@@ -74,8 +74,8 @@ def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def _target(args: argparse.Namespace) -> store.ChromaTarget:
-    return store.ChromaTarget(args.chroma_url or "", args.collection or store.COLLECTION)
+def _target(args: argparse.Namespace) -> vectors.ChromaTarget:
+    return vectors.ChromaTarget(args.chroma_url or "", args.collection or vectors.COLLECTION)
 
 
 def ingest_ours(args: argparse.Namespace) -> dict[str, Any]:
@@ -135,7 +135,7 @@ def ask_ours(args: argparse.Namespace) -> dict[str, Any]:
         timers.wrap(Retriever, name, stage)
     start = time.perf_counter()
     engine = Engine(Settings(index_dir=Path(args.index), chroma_url=args.chroma_url or "",
-                             chroma_collection=args.collection or store.COLLECTION))
+                             chroma_collection=args.collection or vectors.COLLECTION))
     load = time.perf_counter() - start
     rows = _ask_all(_questions(args.questions, args.limit), engine.ask, timers)
     return {"load_s": load, "chunks": len(engine.corpus.items), **rows, "peak_mb_self": _peak_mb()}

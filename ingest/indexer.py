@@ -27,7 +27,7 @@ import numpy as np
 from llama_index.core.embeddings import BaseEmbedding
 from tqdm import tqdm
 
-from core import store
+from core import bm25files, store, vectors
 from core.embedder import E5Embedding
 from core.records import Chunk, DocMeta
 from ingest.discovery import discover, hash_file, shown
@@ -76,15 +76,15 @@ class Indexer:
     """Writes documents into the index under index_dir; holds the index's writer lock until close()."""
 
     def __init__(self, index_dir: Path, root: Path, embedder: BaseEmbedding | None = None,
-                 chroma: store.ChromaTarget | None = None, workers: int = 0, max_file_mb: int = MAX_FILE_MB) -> None:
+                 chroma: vectors.ChromaTarget | None = None, workers: int = 0, max_file_mb: int = MAX_FILE_MB) -> None:
         self.index_dir = index_dir
         self.root = root
         self.workers = workers  # processes reading documents ahead of the embedding (0: read here)
         self.max_file_bytes = max_file_mb * 2**20
-        self._lock = store.lock_for_writing(index_dir)
+        self._lock = bm25files.lock_for_writing(index_dir)
         try:
             self.db = store.connect(index_dir, create=True)
-            self._collection = store.chroma_collection(index_dir, chroma)
+            self._collection = vectors.chroma_collection(index_dir, chroma)
         except BaseException:
             self._lock.close()
             raise
@@ -99,7 +99,7 @@ class Indexer:
         """Bring the index in line with the files under paths."""
         report = Report()
         log.debug("step start")
-        store.sweep_bm25(self.index_dir)
+        bm25files.sweep_bm25(self.index_dir)
         report.repaired += self._reconcile()
         found = discover(paths)
         seen: set[str] = set()
@@ -273,11 +273,11 @@ class Indexer:
         """Make Chroma hold exactly SQLite's chunk ids: delete vectors no row points at (left by a
         crash) and restore any a row lacks. Returns how many were deleted or restored."""
         rows = store.all_chunk_ids(self.db)
-        vectors = store.chroma_ids(self._collection)
-        orphans = sorted(vectors - rows)
+        in_chroma = vectors.chroma_ids(self._collection)
+        orphans = sorted(in_chroma - rows)
         for start in range(0, len(orphans), 5000):
             self._collection.delete(ids=orphans[start : start + 5000])
-        missing = rows - vectors
+        missing = rows - in_chroma
         if missing:
             lost = [sc for sc in store.load_chunks(self.db) if sc.chunk.id in missing]
             texts = [embed_text(sc.chunk, sc.title) for sc in lost]
@@ -291,17 +291,17 @@ class Indexer:
     def _sync_bm25(self) -> None:
         """Rebuild and publish the BM25 index unless the current one was built from exactly these rows."""
         rows = store.all_chunk_tokens(self.db)
-        if store.bm25_is_current((self.index_dir / store.BM25).resolve(), rows):
+        if bm25files.bm25_is_current((self.index_dir / bm25files.BM25).resolve(), rows):
             return
         log.debug("step bm25 build (%d chunks)", len(rows))
-        bm25s = store.bm25s_module()
+        bm25s = bm25files.bm25s_module()
         retriever = bm25s.BM25()
         if rows:
             retriever.index([t or ["∅"] for _, t in rows], show_progress=False)
-        build = store.bm25_build_dir(self.index_dir)
+        build = bm25files.bm25_build_dir(self.index_dir)
         retriever.save(str(build), show_progress=False)
         log.debug("step bm25 publish")
-        store.publish_bm25(self.index_dir, build, [cid for cid, _ in rows], store.bm25_fingerprint(rows))
+        bm25files.publish_bm25(self.index_dir, build, [cid for cid, _ in rows], bm25files.bm25_fingerprint(rows))
         log.debug("step bm25 done")
 
 

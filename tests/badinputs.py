@@ -542,7 +542,7 @@ def run_in_process(k: Kind, work: Path, embedder: Any) -> Run:
 def _hooks(k: Kind, work: Path) -> Iterator[None]:
     """Fault injection around a run: delete a file mid-run, or hold the index's writer lock."""
     import ingest.indexer as indexer
-    from core import store
+    from core import bm25files
 
     real_discover, real_load = indexer.discover, indexer.load
     lock = None
@@ -559,7 +559,7 @@ def _hooks(k: Kind, work: Path) -> Iterator[None]:
             return real_load(path, *args)
         indexer.load = load  # type: ignore[assignment]
     elif k.needs == "locked":
-        lock = store.lock_for_writing(work / "ix")  # another writer, for the length of the run
+        lock = bm25files.lock_for_writing(work / "ix")  # another writer, for the length of the run
     try:
         yield
     finally:

@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from core.store import ChromaTarget
+from core.vectors import ChromaTarget
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"

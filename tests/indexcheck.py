@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from core import store
+from core import bm25files, store, vectors
 
 TABLES = {  # every row of what ingest writes, in a stable order (the embedding cache aside)
     "files": "SELECT * FROM files ORDER BY source",
@@ -37,14 +37,14 @@ def snapshot(index_dir: Path) -> dict[str, Any]:
         counts = {name: db.execute(f"SELECT COUNT(*) FROM {name}").fetchone()[0] for name in TABLES}
     finally:
         db.close()
-    bm25 = (index_dir / store.BM25).resolve()
+    bm25 = (index_dir / bm25files.BM25).resolve()
     try:
         bm25_ids = json.loads((bm25 / "ids.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         bm25_ids = None
     chroma_ids, vectors, records = _chroma(index_dir)
     return {"sqlite_ids": sqlite_ids, "chroma_ids": chroma_ids, "bm25_ids": bm25_ids,
-            "bm25_current": store.bm25_is_current(bm25, rows), "bm25_dir": bm25.name, "files": files,
+            "bm25_current": bm25files.bm25_is_current(bm25, rows), "bm25_dir": bm25.name, "files": files,
             "tables": tables, "counts": counts, "chroma_vectors": vectors, "chroma_records": records}
 
 
@@ -108,11 +108,11 @@ def _chroma(index_dir: Path) -> tuple[list[str], dict[str, list[float]], str]:
     client = chromadb.PersistentClient(path=path, settings=ChromaSettings(anonymized_telemetry=False))
     try:
         try:
-            collection = client.get_collection(store.COLLECTION)
+            collection = client.get_collection(vectors.COLLECTION)
         except Exception:  # no collection yet: a run killed before Chroma created it
             return [], {}, _digest([])
         ids: list[str] = []
-        vectors: dict[str, list[float]] = {}
+        by_id: dict[str, list[float]] = {}
         records: list[tuple[str, str, str]] = []
         offset = 0
         while True:
@@ -122,10 +122,10 @@ def _chroma(index_dir: Path) -> tuple[list[str], dict[str, list[float]], str]:
             embeddings, documents, metadatas = got["embeddings"], got["documents"] or [], got["metadatas"] or []
             for i, cid in enumerate(got["ids"]):
                 ids.append(cid)
-                vectors[cid] = [round(float(x), 6) for x in (embeddings[i] if embeddings is not None else [])]
+                by_id[cid] = [round(float(x), 6) for x in (embeddings[i] if embeddings is not None else [])]
                 records.append((cid, documents[i] or "", json.dumps(metadatas[i], sort_keys=True)))
             offset += len(got["ids"])
-        return sorted(ids), vectors, _digest(sorted(records))
+        return sorted(ids), by_id, _digest(sorted(records))
     finally:
         client.close()  # type: ignore[attr-defined]  # Client.close() exists since chromadb 1.x
 

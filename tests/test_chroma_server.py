@@ -14,9 +14,9 @@ import pytest
 
 from assistant.engine import Engine
 from assistant.settings import Settings, load_settings
-from core import store
+from core import store, vectors
 from core.errors import IndexMissing, UserError
-from core.store import ChromaTarget
+from core.vectors import ChromaTarget
 from ingest.indexer import Indexer
 from tests.conftest import ROOT, chroma_env
 
@@ -41,7 +41,7 @@ def test_settings_read_the_server_from_env_and_file(tmp_path: Path, monkeypatch:
     assert load_settings(tmp_path / "policy.toml").chroma == ChromaTarget("http://127.0.0.1:8000", "prod_v2")
     monkeypatch.setenv("POLICY_CHROMA_URL", "http://10.0.0.5:9000")
     assert load_settings(tmp_path / "policy.toml").chroma.url == "http://10.0.0.5:9000"
-    assert load_settings(tmp_path / "none.toml").chroma.collection == store.COLLECTION
+    assert load_settings(tmp_path / "none.toml").chroma.collection == vectors.COLLECTION
 
 
 def test_a_wrong_collection_or_server_is_a_one_line_error(corpus_index_server: tuple[Path, ChromaTarget],
@@ -50,11 +50,11 @@ def test_a_wrong_collection_or_server_is_a_one_line_error(corpus_index_server: t
     with pytest.raises(IndexMissing, match="no Chroma collection 'no_such_collection'"):
         Engine(Settings(index_dir=index, chroma_url=target.url, chroma_collection="no_such_collection"), embedder)
     # An empty collection while SQLite has chunks: the wrong collection, not an index to answer from BM25 alone.
-    store.chroma_collection(index, ChromaTarget(chroma_server, "empty_one"))
+    vectors.chroma_collection(index, ChromaTarget(chroma_server, "empty_one"))
     with pytest.raises(IndexMissing, match="is empty but the index has 731 chunks"):
         Engine(Settings(index_dir=index, chroma_url=chroma_server, chroma_collection="empty_one"), embedder)
     with pytest.raises(UserError, match="not http"):
-        store.chroma_client(index, ChromaTarget("chroma:8000"))
+        vectors.chroma_client(index, ChromaTarget("chroma:8000"))
     for env, expected in [({"POLICY_CHROMA_URL": "http://127.0.0.1:9"}, "no Chroma server answers at http://127.0.0.1:9"),
                           ({"POLICY_CHROMA_URL": target.url, "POLICY_CHROMA_COLLECTION": "x"}, "Chroma collection 'x'")]:
         proc = subprocess.run([sys.executable, "-m", "assistant", "ask", "질문", "--index", str(index)], cwd=ROOT,
@@ -78,6 +78,6 @@ def test_a_new_collection_is_filled_from_the_cache(tmp_path: Path, small_corpus:
     assert again.texts_embedded == 0 and len(again.updated) == 3 and not again.unchanged
     ids = set(store.all_chunk_ids(store.connect(index)))
     for target in (first, second):
-        assert set(store.chroma_collection(index, target, create=False).get(include=[])["ids"]) == ids
+        assert set(vectors.chroma_collection(index, target, create=False).get(include=[])["ids"]) == ids
     engine = Engine(Settings(index_dir=index, chroma_url=chroma_server, chroma_collection="release_two"), embedder)
     assert engine.retriever.dense(engine.retriever.embed("GPU 확보"), 3)

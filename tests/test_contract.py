@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from core.store import ChromaTarget
+from core.vectors import ChromaTarget
 from tests.conftest import ROOT, chroma_env, load_doc
 
 KEYS = {"question", "answer", "answerable", "citations"}

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from core import store
+from core import bm25files, store, vectors
 from ingest.indexer import Indexer
 from tests.badinputs import BASE_DOC, base_corpus
 from tests.conftest import CORPUS
@@ -55,9 +55,9 @@ def test_bm25_is_a_link_to_one_complete_generation(index: Path) -> None:
     assert link.is_symlink()
     target = link.resolve()
     rows = _rows(index)
-    assert target.name == f"bm25.{store.bm25_fingerprint(rows)[:16]}"
+    assert target.name == f"bm25.{bm25files.bm25_fingerprint(rows)[:16]}"
     assert {"fingerprint", "ids.json", "params.index.json", "vocab.index.json"} <= {p.name for p in target.iterdir()}
-    assert store.bm25_is_current(target, rows)
+    assert bm25files.bm25_is_current(target, rows)
     assert not list(index.glob(".bm25-*"))
 
 
@@ -69,7 +69,7 @@ def test_the_reader_rebuilds_bm25_that_lags_sqlite(index: Path, embedder: Any, c
     db = store.connect(index)
     store.remove_document(db, f"docs/{OTHER}")
     db.close()
-    assert not store.bm25_is_current((index / "bm25").resolve(), _rows(index))
+    assert not bm25files.bm25_is_current((index / "bm25").resolve(), _rows(index))
     with caplog.at_level(logging.WARNING, logger="assistant.retrieval"):
         engine = Engine(Settings(index_dir=index), embedder)
     assert any("stale" in r.getMessage() for r in caplog.records)
@@ -83,8 +83,8 @@ def test_the_next_ingest_repairs_what_a_dead_run_left(index: Path, embedder: Any
     removed = store.chunk_ids(db, f"docs/{OTHER}")
     store.remove_document(db, f"docs/{OTHER}")  # rows gone, vectors and BM25 not yet: a kill between the steps
     db.close()
-    collection = store.chroma_collection(index)
-    lost = sorted(store.chroma_ids(collection) - set(removed))[:2]
+    collection = vectors.chroma_collection(index)
+    lost = sorted(vectors.chroma_ids(collection) - set(removed))[:2]
     collection.delete(ids=lost)  # and two vectors of the other document lost
     (index / ".bm25-build-999").mkdir()  # a build a dead run left half written
     (index / ".bm25-build-999" / "ids.json").write_text("[]", encoding="utf-8")
@@ -105,10 +105,10 @@ def test_an_older_plain_bm25_directory_is_replaced(index: Path, embedder: Any) -
     shutil.copytree(target, link)  # the layout before generations: a plain directory, no fingerprint file
     (link / "fingerprint").unlink()
     shutil.rmtree(target)
-    assert not store.bm25_is_current(link, _rows(index))
+    assert not bm25files.bm25_is_current(link, _rows(index))
     report = _ingest(index.parent, embedder)
     assert report.unchanged and not report.added
-    assert link.is_symlink() and store.bm25_is_current(link.resolve(), _rows(index))
+    assert link.is_symlink() and bm25files.bm25_is_current(link.resolve(), _rows(index))
     assert not list(index.glob(".bm25-*"))
 
 
@@ -133,7 +133,7 @@ def test_the_reader_checks_tokens_not_only_ids(index: Path, embedder: Any, monke
     chunk_rows = _rows(index)
     published = json.loads(((index / "bm25").resolve() / "ids.json").read_text(encoding="utf-8"))
     assert published == [cid for cid, _ in chunk_rows]  # the same chunk ids ...
-    assert not store.bm25_is_current((index / "bm25").resolve(), chunk_rows)  # ... but other tokens
+    assert not bm25files.bm25_is_current((index / "bm25").resolve(), chunk_rows)  # ... but other tokens
     with caplog.at_level(logging.WARNING, logger="assistant.retrieval"):
         Engine(Settings(index_dir=index), embedder)
     assert any("stale" in r.getMessage() for r in caplog.records)

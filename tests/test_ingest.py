@@ -12,8 +12,8 @@ from typing import Any
 
 import pypdf
 
-from core import store
-from core.store import ChromaTarget
+from core import vectors
+from core.vectors import ChromaTarget
 from ingest.indexer import Indexer
 from tests.conftest import CORPUS, ROOT, SMALL, chroma_env
 
@@ -23,8 +23,8 @@ def _state(index: Path, chroma: ChromaTarget) -> dict[str, Any]:
     chunks = {r[0]: r[1] for r in db.execute("SELECT id, source FROM chunks")}
     files = {r[0]: r[1] for r in db.execute("SELECT source, digest FROM files")}
     db.close()
-    vectors = set(store.chroma_collection(index, chroma, create=False).get(include=[])["ids"])
-    return {"chunks": chunks, "files": files, "vectors": vectors}
+    ids = set(vectors.chroma_collection(index, chroma, create=False).get(include=[])["ids"])
+    return {"chunks": chunks, "files": files, "vectors": ids}
 
 
 def test_incremental_ingest(tmp_path: Path, small_corpus: Path, embedder: Any, chroma: ChromaTarget) -> None:

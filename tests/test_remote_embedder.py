@@ -12,10 +12,10 @@ from typing import Any
 import numpy as np
 import pytest
 
-from core import store
+from core import store, vectors
 from core.errors import UserError
 from core.remote_embedder import EmbedServerError, RemoteEmbedding, endpoint
-from core.store import ChromaTarget
+from core.vectors import ChromaTarget
 from evals.embed_server import EmbedServer
 from ingest.indexer import Indexer
 from tests.conftest import ROOT, SMALL, chroma_env
@@ -48,7 +48,7 @@ def test_ingest_through_the_server_gives_the_bundled_model_s_vectors_and_uses_th
     assert len(sent) == len(set(sent)) == report.texts_embedded  # each distinct text once
 
     # The vectors Chroma holds are the ones the bundled model gives (same space as the questions').
-    got = store.chroma_collection(index, create=False).get(include=["embeddings", "documents"], limit=12)
+    got = vectors.chroma_collection(index, create=False).get(include=["embeddings", "documents"], limit=12)
     local = np.asarray(embedder.get_text_embedding_batch(got["documents"]))
     assert np.allclose(np.asarray(got["embeddings"]), local, atol=1e-5)
 

@@ -12,8 +12,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from core import store
-from core.store import ChromaTarget
+from core import store, vectors
+from core.vectors import ChromaTarget
 from ingest.indexer import Indexer
 from ingest.loaders import read_manifest
 from ingest.prepare import read
@@ -75,7 +75,7 @@ def test_a_killed_ingest_resumes_where_it_stopped(tmp_path: Path, embedder: Any,
     ids = {c.id for p in prepared.values() for c in p.chunks}
     db = store.connect(index)
     assert set(store.all_chunk_ids(db)) == ids
-    assert set(store.chroma_collection(index, chroma, create=False).get(include=[])["ids"]) == ids
+    assert set(vectors.chroma_collection(index, chroma, create=False).get(include=[])["ids"]) == ids
     bm25_ids = index / "bm25" / "ids.json"
     assert json.loads(bm25_ids.read_text(encoding="utf-8")) == [cid for cid, _ in store.all_chunk_tokens(db)]
 
