@@ -25,19 +25,9 @@ from typing import Any
 import pytest
 
 from ingest.indexer import Indexer
-from tests.badinputs import (
-    BASE_DOC,
-    KINDS,
-    QUESTION,
-    Kind,
-    Run,
-    base_corpus,
-    prepare,
-    run_in_process,
-    run_subprocess,
-    verify,
-    write_pdf,
-)
+from tests.badfiles import BASE_DOC, QUESTION, write_pdf
+from tests.badinputs import KINDS, Kind, base_corpus
+from tests.badrun import Run, prepare, run_in_process, run_subprocess, verify
 from tests.conftest import ROOT
 from tests.indexcheck import copy_vector_cache, disagreements, snapshot
 

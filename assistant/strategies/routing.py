@@ -54,6 +54,7 @@ def contact_answer(turn: Turn, env: Env) -> Reply | None:
         doc_rank.setdefault(hit.item.chunk.source, rank)
     words = {w: v for w, v in q.weights.items() if w not in CONTACT_WORDS}
     scored: list[tuple[float, str, Desk]] = []
+    covers: dict[int, float] = {}
     for desk, own, topic in env.desk_tokens:
         if not turn.may_cite(desk.source):
             continue
@@ -64,10 +65,13 @@ def contact_answer(turn: Turn, env: Env) -> Reply | None:
         if desk.office and _ministry_named(desk.office, q.question):
             prior += t.ministry_bonus  # "공동 보도자료에서 교육부 담당 부서는?": that ministry's desk
         scored.append((cover + prior, desk.date, desk))
+        covers[id(desk)] = cover
     if not scored:
         return None
     scored.sort(key=lambda x: (round(x[0], 3), x[1]), reverse=True)
     best_score, _, best = scored[0]
+    best = _newest_listing(best, covers, env, t.desk_tie)
+    best_score = next(s for s, _, d in scored if d is best)
     if best_score < t.desk_min:
         return None
     # A question naming a title the desk does not list ("심사위원장은 누구?") is not answered by it.
@@ -106,6 +110,14 @@ def contact_answer(turn: Turn, env: Env) -> Reply | None:
     if notes:
         text += "\n같은 부서가 다른 날짜의 문서에는 다른 담당자로 나옵니다(날짜 확인 필요):\n" + "\n".join(notes)
     return Reply("routing", text, True, tuple(cites.items))
+
+
+def _newest_listing(best: Desk, covers: dict[int, float], env: Env, tie: float) -> Desk:
+    """The same department listed in a newer document, covering the question as well, is the one
+    answered: which document retrieval ranks first must not choose between dated listings."""
+    rivals = [d for d in env.facts.same_desk(best) if id(d) in covers and d.date > best.date
+              and covers[id(d)] >= covers[id(best)] - tie]
+    return max(rivals, key=lambda d: (d.date, covers[id(d)])) if rivals else best
 
 
 def _inquiry_line(turn: Turn, env: Env, source: str, cites: Citations) -> str:

@@ -7,13 +7,16 @@ from __future__ import annotations
 
 import re
 
-from assistant.candidates import Candidate
+from assistant.candidates import Candidate, ContextCache, candidates
 from assistant.coverage import Layer, caption
+from assistant.features import featurize
+from assistant.retrieval import Hit
 from assistant.strategies.base import Citations, Env, Reply, Turn, mark, quoted
 from assistant.strategies.corroborate import corroborate
 from core.text import plain
 
 _ANNOUNCES = re.compile(r"다음과\s*같|아래와\s*같|[:：]\s*$")
+_ITEM = re.compile(r"\s*(?:[①-⑳]|\d{1,2}[.)]\s|[가-하][.)]\s|[-–•◦○▪▸·])")
 
 
 def select(turn: Turn, env: Env) -> Reply | None:
@@ -49,11 +52,32 @@ def complete(turn: Turn, env: Env, cands: list[Candidate]) -> list[Candidate]:
             missing -= fills
             covered |= new
     for c in list(chosen):
-        if _ANNOUNCES.search(c.text):  # the list's items follow it in the same passage
-            after = sorted((x for x in turn.cands if x.hit.index == c.hit.index and x.unit.seq > c.unit.seq),
-                           key=lambda x: x.unit.seq)
-            chosen.extend(x for x in after[: env.tuning.list_items] if all(x.text != y.text for y in chosen))
-    return [best, *sorted(chosen[1:], key=lambda x: (x.rank, x.unit.seq))]
+        if _ANNOUNCES.search(c.text):  # the list's items follow it
+            items = _list_after(turn, env, c)
+            chosen.extend(x for x in items if all(x.text != y.text for y in chosen))
+    return [best, *sorted(chosen[1:], key=lambda x: (x.rank, x.hit.index, x.unit.seq))]
+
+
+def _list_after(turn: Turn, env: Env, c: Candidate) -> list[Candidate]:
+    """The lines after a sentence announcing a list: the rest of its passage, or, when the passage ends
+    there, the marked items (①, 1., -, ◦ …) that open the passages after it (the chunker cuts at ①)."""
+    n = env.tuning.list_items
+    after = sorted((x for x in turn.cands if x.hit.index == c.hit.index and x.unit.seq > c.unit.seq),
+                   key=lambda x: x.unit.seq)
+    if after:
+        return after[:n]
+    order = env.corpus.by_source[c.source]
+    following = order[order.index(c.hit.index) + 1 : order.index(c.hit.index) + 1 + n]
+    units = candidates(env.corpus, ContextCache(env.corpus), [Hit(env.corpus.items[i], i, 0.0, None, None)
+                                                              for i in following])
+    items: list[Candidate] = []
+    for u in units:  # in reading order; the list ends at the first line that is not an item
+        if not _ITEM.match(u.text) or len(items) >= n:
+            break
+        items.append(u)
+    featurize(turn.q, env.corpus, items)
+    env.ranker.score(items)
+    return items
 
 
 def render(turn: Turn, env: Env, chosen: list[Candidate]) -> Reply:
