@@ -141,7 +141,7 @@ class Analyzer:
         spaced = respace(question) if _UNSPACED.search(question) else question
         # words citizens type that the documents do not use (core/lexicon/slang.tsv): 고딩 -> 고등학생
         spaced = _slang_rx().sub(lambda m: slang()[m.group(0)], spaced)
-        repaired = self.repair(spaced)
+        repaired = self.decompound(self.repair(spaced))
         source, extra = repaired, []
         if english:
             # Match the Korean words of the glossary and acronyms (GPU, AI, TF); English function
@@ -228,6 +228,33 @@ class Analyzer:
                 kept.append(form)
         return tuple(self.corpus.names[f] for f in kept)
 
+    def decompound(self, question: str) -> str:
+        """Split a Hangul word the index never saw, and no document spells, into words the index
+        knows: "청년도약부트캠프" -> "청년도약 부트캠프" (the documents write 청년도약 인재양성 부트캠프), so
+        BM25 and coverage can match its parts. The split with the fewest parts wins; none, no change."""
+        out = question
+        for word in set(_HANGUL_RUN.findall(question)):
+            if len(word) < 4 or word in self.corpus.idf or word in self.corpus.corpus_text:
+                continue
+            parts = self._split(word)
+            if parts and len(parts) > 1:
+                out = out.replace(word, " ".join(parts))
+        return out
+
+    def _split(self, word: str) -> list[str] | None:
+        """The fewest known words (two syllables or more) that spell word, a particle allowed at its end."""
+        known = self.corpus.idf
+        best: list[list[str] | None] = [[]] + [None] * len(word)
+        for end in range(2, len(word) + 1):
+            for start in range(max(0, end - 8), end - 1):
+                prev = best[start]
+                if prev is not None and word[start:end] in known and (best[end] is None or len(prev) + 1 < len(best[end] or [])):
+                    best[end] = [*prev, word[start:end]]
+        if best[-1] is not None:
+            return best[-1]
+        cut = next((n for n in (1, 2) if best[len(word) - n] is not None), None)  # 부트캠프가, 부트캠프는요
+        return [*(best[len(word) - cut] or []), word[len(word) - cut :]] if cut else None
+
     def repair(self, question: str) -> str:
         """Fix one-syllable typos: a Hangul word the index never saw, one syllable away from a
         word it did see (사교욱비 -> 사교육비), is replaced; particles after it are kept."""
@@ -239,6 +266,8 @@ class Analyzer:
             stems = [word[:cut] for cut in range(len(word), max(1, len(word) - 3), -1)]  # without 0-2 particles
             if any(st in self.corpus.idf or (len(st) > 2 and st in self.corpus.corpus_text) for st in stems):
                 continue  # a word the documents use (참여율, 마감+이) is not a typo, however Kiwi cuts it
+            if any(word.startswith(c) for c in question_counters() if len(c) > 1):
+                continue  # "몇 프로임": a counter and a colloquial ending, not a slip for 프레임
             for stem in stems:
                 if len(stem) < 3:
                     break
