@@ -89,9 +89,10 @@ def run_in_process(k: Kind, work: Path, embedder: Any) -> Run:
 def _hooks(k: Kind, work: Path) -> Iterator[None]:
     """Fault injection around a run: delete a file mid-run, or hold the index's writer lock."""
     import ingest.indexer as indexer
+    import ingest.prepare as prepare
     from core import bm25files
 
-    real_discover, real_load = indexer.discover, indexer.load
+    real_discover, real_load = indexer.discover, prepare.load
     lock = None
     if k.needs == "vanish-listed":
         def discover(paths: Any) -> Any:
@@ -104,13 +105,13 @@ def _hooks(k: Kind, work: Path) -> Iterator[None]:
             if path.name == "vanish.txt":
                 path.unlink()  # digested, then gone before the loader opens it
             return real_load(path, *args)
-        indexer.load = load  # type: ignore[assignment]
+        prepare.load = load  # type: ignore[assignment]
     elif k.needs == "locked":
         lock = bm25files.lock_for_writing(work / "ix")  # another writer, for the length of the run
     try:
         yield
     finally:
-        indexer.discover, indexer.load = real_discover, real_load  # type: ignore[assignment]
+        indexer.discover, prepare.load = real_discover, real_load  # type: ignore[assignment]
         if lock:
             lock.close()
 

@@ -100,7 +100,7 @@ def test_bad_input(kind: Kind, work: Path, bad_base: Base, embedder: Any) -> Non
 
 def test_a_killed_writer_leaves_the_lock_free(work: Path) -> None:
     """The writer lock is an flock: the OS drops it when the holder dies, so no stale lock blocks the next run."""
-    holder = subprocess.Popen([sys.executable, "-c", "import sys, time; from pathlib import Path; from core import store; "
+    holder = subprocess.Popen([sys.executable, "-c", "import sys, time; from pathlib import Path; from core import bm25files; "
                                "held = bm25files.lock_for_writing(Path('ix')); print('locked', flush=True); time.sleep(600)"],
                               cwd=work, env={**os.environ, "PYTHONPATH": str(ROOT)}, stdout=subprocess.PIPE, text=True)
     assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
