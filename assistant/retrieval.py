@@ -81,7 +81,10 @@ class Retriever:
 
         result = self.vectors.query(VectorStoreQuery(query_embedding=vector.tolist(), similarity_top_k=k))
         by_id = self.corpus.by_id
-        return [by_id[i] for i in (result.ids or []) if i in by_id]
+        found = [(by_id[i], s) for i, s in zip(result.ids or [], result.similarities or []) if i in by_id]
+        # The same passage in two documents (a joint release) has one vector twice: HNSW returns such
+        # ties in any order, so they are ordered by corpus position and the answer does not depend on it.
+        return [i for i, _ in sorted(found, key=lambda f: (-round(f[1], 6), f[0]))]
 
     def search(self, text: str, k: int = 12, candidates: int = 30,
                allow: Callable[[StoredChunk], bool] | None = None) -> Retrieved:

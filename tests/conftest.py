@@ -166,7 +166,7 @@ def corpus_index_server(tmp_path_factory: pytest.TempPathFactory, corpus_index: 
     indexer = Indexer(index_dir, ROOT, embedder, target)
     report = indexer.ingest([CORPUS], progress=False)
     indexer.close()
-    assert not report.skipped and len(report.added) == 44 and report.chunks_embedded == 0
+    assert not report.skipped and len(report.added) == 57 and report.chunks_embedded == 0
     return index_dir, target
 
 

