@@ -162,7 +162,7 @@ _NUMBER = re.compile(r"(?<![\d,.])(\d(?:[\d,.]*\d)?)(?:\s?[만천백억조])*\s?
 
 # The composer glosses a short date with its full form ('24.3.22.(2024년 3월 22일), '30년(2030년)): derived
 # from the passage's own date, so a gloss that agrees with the short form before it is not a new number.
-_GLOSS = re.compile(r"[’'‘](?P<yy>\d\d)(?:년|\.(?P<m>\d{1,2})(?:\.(?P<d>\d{1,2}))?\.?월?)?"
+_GLOSS = re.compile(r"[’'‘](?P<yy>\d\d)(?:년|\.\s?(?P<m>\d{1,2})(?:\.\s?(?P<d>\d{1,2}))?\.?월?)?"
                     r"(?P<gloss>\((?P<Y>20\d\d)년(?: (?P<M>\d{1,2})월)?(?: (?P<D>\d{1,2})일)?\))")
 
 

@@ -25,7 +25,7 @@ from assistant.question import Analyzer, Query
 from assistant.ranker import Ranker
 from assistant.ranker import load as load_ranker
 from assistant.render import render
-from assistant.retrieval import Retriever
+from assistant.retrieval import Retriever, fuse
 from assistant.settings import Settings
 from assistant.strategies.base import Env, Reply
 from assistant.strategies.routing import CONTACT_WORDS
@@ -92,6 +92,10 @@ class Engine:
             q = self.analyzer.with_scope(q, scope)
             retrieved = self.retriever.search(q.search_text, k=self.settings.top_k, candidates=self.settings.candidates,
                                               allow=allow)
+            if q.scope:  # the letter's context narrows the search, but must not push out what the part alone finds
+                alone = self.retriever.search(replace(q, scope="").search_text, k=self.settings.top_k,
+                                              candidates=self.settings.candidates, allow=allow)
+                retrieved = fuse(alone, retrieved, self.settings.top_k)
             turn = self.composer.turn(q, retrieved, allowed)
             replies.append((part, self.composer.reply(turn)))
             previous = q
@@ -117,7 +121,11 @@ class Engine:
 def _has_topic(q: Query) -> bool:
     """The part names what it is about: a quoted name, or a noun that is not a word of asking
     ("담당 부서는 어디인가요?" names none: it asks about the topic of the part before it)."""
-    return bool(q.names) or any(t not in CONTACT_WORDS for t in (q.anchor, q.focus) if t)
+    return bool(q.names) or any(t not in CONTACT_WORDS and t not in _COURTESY for t in (q.anchor, q.focus) if t)
+
+
+# Words of a polite request ("알려주시면 감사하겠습니다"): never what a part is about.
+_COURTESY = frozenset({"감사", "부탁", "답변", "회신", "안내", "확인", "말씀"})
 
 
 def _topic(q: Query) -> str:

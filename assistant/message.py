@@ -26,7 +26,8 @@ _QUESTION_WORD = re.compile(r"몇|얼마|언제|어디|누구|누가|무엇|뭐|
 # "…관련해서 문의드립니다", "…에 대해 여쭙고 싶습니다": a topic announced, not a question asked.
 _ANNOUNCES = re.compile(r"(?:관련|관하여|관해|대해|대하여).{0,8}(?:문의|여쭙|여쭤|질문|궁금)")
 # Greetings and thanks: context even when they end in a way that looks like asking.
-_COURTESY = re.compile(r"^(?:안녕|수고|감사|고맙|좋은\s*하루|늘\s*고생|바쁘신)")
+# "답변 부탁드립니다", "빠른 회신 바랍니다": a request for the reply itself asks nothing.
+_COURTESY = re.compile(r"^(?:안녕|수고|감사|고맙|좋은\s*하루|늘\s*고생|바쁘신|(?:빠른\s*)?(?:답변|회신|답장))")
 
 
 @dataclass(frozen=True)

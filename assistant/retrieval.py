@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -105,3 +105,15 @@ class Retriever:
             fused[idx] = sum(1.0 / (RRF_K + rank[idx] + 1) for rank in (d_rank, b_rank) if idx in rank)
         best = sorted(fused, key=lambda i: (-fused[i], i))[:k]
         return Retrieved([Hit(items[i], i, fused[i], d_rank.get(i), b_rank.get(i)) for i in best], vector)
+
+
+def fuse(first: Retrieved, second: Retrieved, k: int) -> Retrieved:
+    """Two searches' hits fused by reciprocal rank (ties to the first), with the first's query vector."""
+    score: dict[int, float] = {}
+    hit: dict[int, Hit] = {}
+    for hits in (first.hits, second.hits):
+        for rank, h in enumerate(hits):
+            score[h.index] = score.get(h.index, 0.0) + 1.0 / (RRF_K + rank + 1)
+            hit.setdefault(h.index, h)
+    best = sorted(score, key=lambda i: (-score[i], i))[:k]
+    return Retrieved([replace(hit[i], score=score[i]) for i in best], first.vector)

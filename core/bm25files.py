@@ -82,9 +82,10 @@ def publish_bm25(index_dir: Path, build: Path, ids: list[str], fingerprint: str)
     _fsync(build / "fingerprint")
     _fsync(build)
     final = index_dir / f"{BM25}.{fingerprint[:16]}"
-    if final.exists():  # the same generation, published by a run that died before its sweep
-        shutil.rmtree(build)
+    if final.exists() and (final / "fingerprint").exists() and (final / "ids.json").exists():
+        shutil.rmtree(build)  # the same generation, complete, published by a run that died before its sweep
     else:
+        shutil.rmtree(final, ignore_errors=True)  # absent, or damaged: no reader trusts it without both files
         os.rename(build, final)
     link = index_dir / BM25
     if link.is_dir() and not link.is_symlink():  # an older index keeps BM25 in a plain directory

@@ -53,7 +53,8 @@ def extract_contacts(chunks: list[Chunk]) -> list[Contact]:
     for chunk in chunks:
         if chunk.kind != "contact":
             continue
-        if any(desk_phone(line) for line in chunk.lines):
+        # an entry's desk lines carry no person; a 담당 부서 table whose row looks like one is still a table
+        if any(desk_phone(line) for line in chunk.lines) and not any(PERSON.search(_flat(x)) for x in chunk.lines):
             out.extend(_entry_desks(chunk))
             continue
         for desk in _desks(chunk):

@@ -296,8 +296,8 @@ class Indexer:
         log.debug("step bm25 build (%d chunks)", len(rows))
         bm25s = bm25files.bm25s_module()
         retriever = bm25s.BM25()
-        if rows:
-            retriever.index([t or ["∅"] for _, t in rows], show_progress=False)
+        # an empty index still gets a loadable BM25 (one placeholder document no chunk id points at)
+        retriever.index([t or ["∅"] for _, t in rows] or [["∅"]], show_progress=False)
         build = bm25files.bm25_build_dir(self.index_dir)
         retriever.save(str(build), show_progress=False)
         log.debug("step bm25 publish")

@@ -14,7 +14,7 @@ FACT = "학교 77곳"
 
 def text() -> str:
     """The document's text (UTF-8): each hostile kind on its own line, next to the facts a question finds."""
-    long_line = "가나다" * 7000  # 21,000 characters without a space
+    long_line = "가나다" * 6500  # 19,500 characters without a space (ingest refuses a paragraph over 20,000)
     return "\n".join([
         "보도자료",
         "배포 2026. 1. 5.(월) 보도시점 2026. 1. 5.(월) 12:00",

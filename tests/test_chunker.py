@@ -36,8 +36,8 @@ def test_msit_contact_table_rows_stay_whole_including_the_split_row() -> None:
 
 def test_every_contact_row_in_the_corpus_is_inside_one_chunk() -> None:
     for path in sorted(CORPUS.iterdir()):
-        if path.suffix.lower() not in SUPPORTED:
-            continue
+        if path.suffix.lower() not in SUPPORTED or path.suffix.lower() == ".md":
+            continue  # the handbook's desks are "부서 ☎ 044-…" lines under each entry: tests/test_strategies.py
         doc = load_doc(path.name)
         chunks = chunk_document(doc)
         for block in doc.blocks:

@@ -95,7 +95,7 @@ def test_jsonl_run_survives_every_bad_line(corpus_index: Path) -> None:
     ]
     proc = subprocess.run([sys.executable, "-m", "assistant", "ask", "--jsonl", "--index", str(corpus_index)],
                           cwd=ROOT, input="\n".join(lines) + "\n", capture_output=True, text=True, timeout=300)
-    assert proc.returncode == 0 and "Traceback" not in proc.stderr, proc.stderr
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stderr
     out = [json.loads(x) for x in proc.stdout.splitlines()]
     assert len(out) == 9  # blank lines are skipped; every other line gets one object, in order
     errors = {i: o["error"] for i, o in enumerate(out) if "error" in o}

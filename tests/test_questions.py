@@ -19,10 +19,10 @@ from assistant.cli import main
 from tests.conftest import ROOT
 
 REJECTED = {  # question -> a piece of the one-line message
-    "": "질문을 입력해 주세요",
-    "   \t  ": "질문을 입력해 주세요",
-    "\x00\x07\x1b\u202e": "질문을 입력해 주세요",
-    "가" * 100_000: "질문이 너무 깁니다(100,000자)",
+    "": "입력해 주세요",
+    "   \t  ": "입력해 주세요",
+    "\x00\x07\x1b\u202e": "입력해 주세요",
+    "가" * 100_000: "너무 깁니다(100,000자)",
     "😀🎉👍": "글자나 숫자가 없습니다",
     "?!…": "글자나 숫자가 없습니다",
 }

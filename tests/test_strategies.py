@@ -98,7 +98,9 @@ def test_a_list_announced_by_its_sentence_comes_with_it(small: Engine) -> None:
 
 
 def test_refusal_names_a_desk_and_no_number(small: Engine) -> None:
-    a = small.ask("가상 연구센터 연구원의 평균 연봉은 얼마인가요?")
+    # The refusal itself, whatever the fitted threshold lets through today.
+    strict = Engine(small.settings, small.embedder, replace(load_ranker(), answer_min=1.01))
+    a = strict.ask("가상 연구센터 연구원의 평균 연봉은 얼마인가요?")
     assert not a.answerable and a.route.endswith("refusal")
     assert "찾지 못했습니다" in a.answer
     assert not re.search(r"\d+\s?만?\s?원", a.answer)

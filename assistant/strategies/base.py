@@ -85,7 +85,9 @@ class Citations:
         if person is not None:
             key = person.name or person.phone
             quote = next((line for line in desk.passage.split("\n") if key in line), desk.passage)
-        return self.add(desk.source, desk.title, desk.date, desk.page, desk.passage, quote)
+        # a handbook desk's entry title ("제3차 연안정비 기본계획(2025∼2029) 시행") is shown with it: cite it too
+        text = desk.passage if not desk.section or desk.section in desk.passage else f"{desk.section}\n{desk.passage}"
+        return self.add(desk.source, desk.title, desk.date, desk.page, text, quote)
 
 
 def quoted(text: str, date: str) -> str:
