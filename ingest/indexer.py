@@ -29,6 +29,7 @@ from tqdm import tqdm
 
 from core import bm25files, store, vectors
 from core.embedder import E5Embedding
+from core.errors import UserError
 from core.records import Chunk, DocMeta
 from ingest.discovery import discover, hash_file, shown
 from ingest.document import LoadError
@@ -138,6 +139,8 @@ class Indexer:
                 continue
             try:
                 self._write(doc, item.digest, report)
+            except UserError:
+                raise  # the run's own setup is wrong (an embedding server with another model): stop, one line
             except Exception as exc:  # e.g. a vector store that refused the write
                 report.skip(item.path, f"could not be indexed ({type(exc).__name__}: {exc})")
                 log.debug("%s: not indexed: %s", item.path, exc, exc_info=True)
@@ -174,7 +177,7 @@ class Indexer:
             if path.parent not in manifests:
                 manifests[path.parent] = read_manifest_checked(path.parent)
             manifest = manifests[path.parent]
-            row = manifest.rows.get(path.name)
+            row = listed = manifest.rows.get(path.name)
             if manifest.doubtful(path.name):  # a bad row never replaces the metadata already indexed
                 row = store.file_meta(self.db, source) or row
             try:
@@ -191,7 +194,7 @@ class Indexer:
                 report.skip(path, f"cannot be read ({exc.strerror or exc})")
                 continue
             content = hasher.hexdigest()
-            hasher.update(repr(row).encode() + store.SCHEMA_VERSION.encode())
+            hasher.update(repr(listed).encode() + store.SCHEMA_VERSION.encode())  # the row as listed: stable across runs
             out.append(_Pending(path, source, content, hasher.hexdigest(), row))
         return self._drop_copies(out, seen, report)
 

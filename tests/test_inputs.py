@@ -99,7 +99,7 @@ def test_jsonl_run_survives_every_bad_line(corpus_index: Path) -> None:
     out = [json.loads(x) for x in proc.stdout.splitlines()]
     assert len(out) == 9  # blank lines are skipped; every other line gets one object, in order
     errors = {i: o["error"] for i, o in enumerate(out) if "error" in o}
-    assert sorted(errors) == [0, 1, 3, 5]
+    assert sorted(errors) == [0, 1, 3, 4, 5]  # 4: "42" is JSON, and not a question
     assert "글자나 숫자" in errors[0] and "너무 깁니다" in errors[1] and "JSON 객체" in errors[3] and "history" in errors[5]
     assert all(out[i]["answerable"] is False and out[i]["citations"] == [] for i in errors)
     assert out[2]["question"] == "질문" and out[4]["question"] == "42"
