@@ -320,8 +320,7 @@ def _source_or_none(path: Path, root: Path) -> str | None:
 
 
 def _one_line(text: str) -> str:
-    """A reason on one line of at most 300 characters."""
-    flat = " ".join(str(text).split())
+    flat = " ".join(str(text).split())  # a reason on one line of at most 300 characters
     return flat if len(flat) <= 300 else flat[:299] + "…"
 
 
