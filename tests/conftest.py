@@ -202,12 +202,17 @@ SMALL = ["msit_2025-09-30_ai_core_project_tf.txt", "moe_2026-04-24_105980.hwpx",
 @pytest.fixture()
 def small_corpus(tmp_path: Path) -> Path:
     """Three real corpus files (txt, hwpx, hwp) and their manifest rows, copied to a temp dir."""
+    return copy_docs(tmp_path, SMALL)
+
+
+def copy_docs(tmp_path: Path, names: list[str]) -> Path:
+    """tmp_path/docs with these real corpus files and their manifest rows."""
     d = tmp_path / "docs"
     d.mkdir()
-    for name in SMALL:
+    for name in names:
         shutil.copy(CORPUS / name, d / name)
     rows = [line for line in (CORPUS / "manifest.tsv").read_text(encoding="utf-8").splitlines()
-            if line.startswith("file\t") or line.split("\t", 1)[0] in SMALL]
+            if line.startswith("file\t") or line.split("\t", 1)[0] in names]
     (d / "manifest.tsv").write_text("\n".join(rows) + "\n", encoding="utf-8")
     return d
 

@@ -4,7 +4,6 @@ embedded again, and the index ends as an uninterrupted run would leave it (both 
 from __future__ import annotations
 
 import json
-import shutil
 import sqlite3
 import subprocess
 import sys
@@ -17,21 +16,14 @@ from core.vectors import ChromaTarget
 from ingest.indexer import Indexer
 from ingest.loaders import read_manifest
 from ingest.prepare import read
-from tests.conftest import CORPUS, chroma_env
+from tests.conftest import chroma_env, copy_docs
 
 DOCS = ["moe_2026-03-27_105734.hwpx", "moe_2026-04-24_105980.hwpx", "moe_2026-03-19_105660.hwpx",
         "moe_2026-04-28_106002.hwpx", "moe_2026-03-26_105719.hwpx", "moe_2026-04-24_105966.hwpx"]
 
 
 def _corpus(tmp_path: Path) -> Path:
-    d = tmp_path / "docs"
-    d.mkdir()
-    for name in DOCS:
-        shutil.copy(CORPUS / name, d / name)
-    rows = [line for line in (CORPUS / "manifest.tsv").read_text(encoding="utf-8").splitlines()
-            if line.startswith("file\t") or line.split("\t", 1)[0] in DOCS]
-    (d / "manifest.tsv").write_text("\n".join(rows) + "\n", encoding="utf-8")
-    return d
+    return copy_docs(tmp_path, DOCS)
 
 
 def _indexed(index: Path) -> set[str]:
