@@ -99,6 +99,19 @@ def publish_bm25(index_dir: Path, build: Path, ids: list[str], fingerprint: str)
     sweep_bm25(index_dir)
 
 
+def sync_bm25(index_dir: Path, rows: Sequence[tuple[str, Sequence[str]]]) -> None:
+    """Build and publish the BM25 index of rows (chunk id, tokens) unless the current one was built from
+    exactly these rows."""
+    if bm25_is_current((index_dir / BM25).resolve(), rows):
+        return
+    retriever = bm25s_module().BM25()
+    # an empty index still gets a loadable BM25 (one placeholder document no chunk id points at)
+    retriever.index([list(t) or ["∅"] for _, t in rows] or [["∅"]], show_progress=False)
+    build = bm25_build_dir(index_dir)
+    retriever.save(str(build), show_progress=False)
+    publish_bm25(index_dir, build, [cid for cid, _ in rows], bm25_fingerprint(rows))
+
+
 def sweep_bm25(index_dir: Path) -> None:
     """Remove what a BM25 publish left behind: build, link and legacy leftovers of dead runs, and
     generations other than the current one and the newest before it (a reader may be loading that)."""

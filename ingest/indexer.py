@@ -69,8 +69,9 @@ class _Pending:
     path: Path
     source: str
     content: str  # SHA-256 of its bytes
-    digest: str  # SHA-256 of its bytes, manifest row and the schema version
+    digest: str  # "<SHA-256 of its bytes and the schema version>.<SHA-256 of its manifest row as listed>"
     row: DocMeta | None
+    doubtful: bool = False  # its manifest row is missing or wrong because of a reported problem
 
 
 class Indexer:
@@ -116,7 +117,8 @@ class Indexer:
         todo: list[tuple[_Pending, str | None]] = []
         for item in pending:
             old = store.file_digest(self.db, item.source)
-            if old == item.digest:  # the digest covers the schema version: nothing to redo
+            if old == item.digest or (item.doubtful and _same_bytes(old, item.digest)):
+                # nothing to redo: the digest covers the schema version; a doubtful row never re-reads a file
                 report.unchanged.append(item.source)
             else:
                 todo.append((item, old))
@@ -156,7 +158,7 @@ class Indexer:
         store.set_schema_version(self.db)
         if report.added or report.updated or report.removed or report.skipped:
             report.repaired += self._reconcile()  # a document whose write failed midway leaves vectors behind
-        self._sync_bm25()
+        bm25files.sync_bm25(self.index_dir, store.all_chunk_tokens(self.db))
         report.chunks_total = store.count_chunks(self.db)
         log.debug("step end")
         return report
@@ -194,8 +196,10 @@ class Indexer:
                 report.skip(path, f"cannot be read ({exc.strerror or exc})")
                 continue
             content = hasher.hexdigest()
-            hasher.update(repr(listed).encode() + store.SCHEMA_VERSION.encode())  # the row as listed: stable across runs
-            out.append(_Pending(path, source, content, hasher.hexdigest(), row))
+            hasher.update(store.SCHEMA_VERSION.encode())
+            listing = hashlib.sha256(repr(listed).encode()).hexdigest()  # the row as listed: stable across runs
+            out.append(_Pending(path, source, content, f"{hasher.hexdigest()}.{listing}", row,
+                                manifest.doubtful(path.name)))
         return self._drop_copies(out, seen, report)
 
     def _drop_copies(self, pending: list[_Pending], seen: set[str], report: Report) -> list[_Pending]:
@@ -291,22 +295,6 @@ class Indexer:
             log.info("reconciled Chroma with SQLite: %d orphan vectors deleted, %d restored", len(orphans), len(missing))
         return len(orphans) + len(missing)
 
-    def _sync_bm25(self) -> None:
-        """Rebuild and publish the BM25 index unless the current one was built from exactly these rows."""
-        rows = store.all_chunk_tokens(self.db)
-        if bm25files.bm25_is_current((self.index_dir / bm25files.BM25).resolve(), rows):
-            return
-        log.debug("step bm25 build (%d chunks)", len(rows))
-        bm25s = bm25files.bm25s_module()
-        retriever = bm25s.BM25()
-        # an empty index still gets a loadable BM25 (one placeholder document no chunk id points at)
-        retriever.index([t or ["∅"] for _, t in rows] or [["∅"]], show_progress=False)
-        build = bm25files.bm25_build_dir(self.index_dir)
-        retriever.save(str(build), show_progress=False)
-        log.debug("step bm25 publish")
-        bm25files.publish_bm25(self.index_dir, build, [cid for cid, _ in rows], bm25files.bm25_fingerprint(rows))
-        log.debug("step bm25 done")
-
 
 def _metadata(chunk: Chunk, meta: DocMeta) -> dict[str, Any]:
     return {"source": chunk.source, "title": meta.title, "date": meta.date, "kind": chunk.kind, "page": chunk.page or 0}
@@ -317,6 +305,11 @@ def _source_or_none(path: Path, root: Path) -> str | None:
         return relative_source(path, root)
     except (OSError, RuntimeError):
         return None
+
+
+def _same_bytes(old: str | None, new: str) -> bool:
+    """True when two file digests agree on the bytes and the schema version (whatever the manifest rows)."""
+    return old is not None and old.split(".")[0] == new.split(".")[0]
 
 
 def _one_line(text: str) -> str:

@@ -127,7 +127,7 @@ def test_the_reader_checks_tokens_not_only_ids(index: Path, embedder: Any, monke
         if cells[0] == OTHER:
             cells[1] += " (제목 수정)"  # the title is part of every passage's BM25 text
     manifest.write_text("\n".join("\t".join(cells) for cells in rows) + "\n", encoding="utf-8")
-    monkeypatch.setattr(Indexer, "_sync_bm25", lambda self: None)  # the run dies before it publishes BM25
+    monkeypatch.setattr(bm25files, "sync_bm25", lambda *args: None)  # the run dies before it publishes BM25
     report = _ingest(index.parent, embedder)
     assert report.updated == [f"docs/{OTHER}"]
     chunk_rows = _rows(index)
