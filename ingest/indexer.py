@@ -117,8 +117,7 @@ class Indexer:
         todo: list[tuple[_Pending, str | None]] = []
         for item in pending:
             old = store.file_digest(self.db, item.source)
-            if old == item.digest or (item.doubtful and _same_bytes(old, item.digest)):
-                # nothing to redo: the digest covers the schema version; a doubtful row never re-reads a file
+            if _current(item, old):
                 report.unchanged.append(item.source)
             else:
                 todo.append((item, old))
@@ -211,7 +210,7 @@ class Indexer:
         for group in groups.values():
             if len(group) < 2:
                 continue
-            keep = next((g for g in group if store.file_digest(self.db, g.source) == g.digest), group[0])
+            keep = next((g for g in group if _current(g, store.file_digest(self.db, g.source))), group[0])
             for item in group:
                 if item is not keep:
                     dropped.add(item.source)
@@ -307,9 +306,12 @@ def _source_or_none(path: Path, root: Path) -> str | None:
         return None
 
 
-def _same_bytes(old: str | None, new: str) -> bool:
-    """True when two file digests agree on the bytes and the schema version (whatever the manifest rows)."""
-    return old is not None and old.split(".")[0] == new.split(".")[0]
+def _current(item: _Pending, old: str | None) -> bool:
+    """True when the file is indexed as it is now (old: its stored digest): the digest covers the schema
+    version; a doubtful manifest row alone never re-reads a file whose bytes are unchanged."""
+    if old is None:
+        return False
+    return old == item.digest or (item.doubtful and old.split(".")[0] == item.digest.split(".")[0])
 
 
 def _one_line(text: str) -> str:
