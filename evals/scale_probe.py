@@ -25,7 +25,7 @@ import numpy as np
 from llama_index.core.embeddings import BaseEmbedding
 from pydantic import PrivateAttr
 
-from core import store, vectors
+from core import bm25files, store, vectors
 from core.embedder import E5Embedding
 
 
@@ -98,7 +98,7 @@ def ingest_ours(args: argparse.Namespace) -> dict[str, Any]:
     timers.wrap(Indexer, "_embed", "embed (cache look-up + model)")
     timers.wrap(store, "replace_document", "sqlite write")
     timers.wrap(Indexer, "_write", "write")
-    timers.wrap(Indexer, "_write_bm25", "bm25 build")
+    timers.wrap(bm25files, "sync_bm25", "bm25 build")
     start, cpu = time.perf_counter(), time.process_time()
     ix = Indexer(index, Path(args.corpus), E5Embedding(), _target(args), args.workers)
     report = ix.ingest([Path(args.corpus)], progress=False)
