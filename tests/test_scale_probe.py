@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 from tests.conftest import ROOT
 
@@ -19,11 +22,15 @@ def _probe(*args: str) -> dict:
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
-def test_ingest_and_ask_steps_measure_every_stage(small_corpus: Path, corpus_index: Path, tmp_path: Path) -> None:
-    index = tmp_path / "ix"
-    ingest = _probe("ingest", "ours", "--corpus", str(small_corpus), "--index", str(index),
+def test_ingest_and_ask_steps_measure_every_stage(small_corpus: Path, corpus_index: Path,
+                                                  tmp_path_factory: pytest.TempPathFactory) -> None:
+    work = tmp_path_factory.mktemp("scale")
+    for copy in ("r000", "r001"):  # the benchmark's corpus: the same files again under new names
+        shutil.copytree(small_corpus, work / "corpus" / copy)
+    index = work / "ix"
+    ingest = _probe("ingest", "ours", "--corpus", str(work / "corpus"), "--index", str(index),
                     "--seed", str(corpus_index / "index.sqlite"))
-    assert ingest["files"] == 3 and ingest["chunks"] > 0 and not ingest["skipped"]
+    assert ingest["files"] == 6 and ingest["chunks"] > 0 and not ingest["skipped"]  # each copy indexed
     assert ingest["texts_embedded"] == 0  # every text's vector came from the seed's cache
     assert ingest["stages_s"]["bm25 build"] > 0 and ingest["stages_s"]["read (load, cut, tokens, facts)"] > 0
     ask = _probe("ask", "ours", "--index", str(index), "--limit", "2")
