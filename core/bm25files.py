@@ -7,7 +7,7 @@ import hashlib
 import json
 import os
 import shutil
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import IO, Any
 
@@ -99,17 +99,21 @@ def publish_bm25(index_dir: Path, build: Path, ids: list[str], fingerprint: str)
     sweep_bm25(index_dir)
 
 
-def sync_bm25(index_dir: Path, rows: Sequence[tuple[str, Sequence[str]]]) -> None:
+def sync_bm25(index_dir: Path, rows: Sequence[tuple[str, Sequence[str]]],
+              step: Callable[[str], object] = lambda _: None) -> None:
     """Build and publish the BM25 index of rows (chunk id, tokens) unless the current one was built from
-    exactly these rows."""
+    exactly these rows; step(name) is told each phase as it starts (the crash harness kills inside them)."""
     if bm25_is_current((index_dir / BM25).resolve(), rows):
         return
+    step(f"build ({len(rows)} chunks)")
     retriever = bm25s_module().BM25()
     # an empty index still gets a loadable BM25 (one placeholder document no chunk id points at)
     retriever.index([list(t) or ["∅"] for _, t in rows] or [["∅"]], show_progress=False)
     build = bm25_build_dir(index_dir)
     retriever.save(str(build), show_progress=False)
+    step("publish")
     publish_bm25(index_dir, build, [cid for cid, _ in rows], bm25_fingerprint(rows))
+    step("done")
 
 
 def sweep_bm25(index_dir: Path) -> None:

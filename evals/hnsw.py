@@ -46,6 +46,7 @@ def main() -> None:
     embedder = E5Embedding()
     queries = [np.asarray(embedder.get_query_embedding(q), dtype=np.float32) for q in questions]
     exact = [(unit @ q) for q in queries]
+    at = {cid: i for i, cid in enumerate(ids)}
     print(f"{len(ids)} vectors, {len(queries)} dev questions, exact top {args.k}")
     print("| configuration | build s | query ms | misses | top-1 missing |\n|---|---|---|---|---|")
     with tempfile.TemporaryDirectory() as tmp:
@@ -60,7 +61,6 @@ def main() -> None:
             start = time.perf_counter()
             for q, scores in zip(queries, exact):
                 found = col.query(query_embeddings=[q.tolist()], n_results=args.k, include=[])["ids"][0]
-                at = {cid: i for i, cid in enumerate(ids)}
                 worst = min(scores[at[c]] for c in found)
                 best = np.argsort(-scores)[: args.k]
                 misses += sum(1 for i in best if ids[i] not in found and scores[i] > worst + 1e-6)

@@ -157,7 +157,7 @@ class Indexer:
         store.set_schema_version(self.db)
         if report.added or report.updated or report.removed or report.skipped:
             report.repaired += self._reconcile()  # a document whose write failed midway leaves vectors behind
-        bm25files.sync_bm25(self.index_dir, store.all_chunk_tokens(self.db))
+        bm25files.sync_bm25(self.index_dir, store.all_chunk_tokens(self.db), lambda phase: log.debug("step bm25 %s", phase))
         report.chunks_total = store.count_chunks(self.db)
         log.debug("step end")
         return report
@@ -179,7 +179,8 @@ class Indexer:
                 manifests[path.parent] = read_manifest_checked(path.parent)
             manifest = manifests[path.parent]
             row = listed = manifest.rows.get(path.name)
-            if manifest.doubtful(path.name):  # a bad row never replaces the metadata already indexed
+            doubtful = manifest.doubtful(path.name)
+            if doubtful:  # a bad row never replaces the metadata already indexed
                 row = store.file_meta(self.db, source) or row
             try:
                 size = path.stat().st_size
@@ -197,8 +198,7 @@ class Indexer:
             content = hasher.hexdigest()
             hasher.update(store.SCHEMA_VERSION.encode())
             listing = hashlib.sha256(repr(listed).encode()).hexdigest()  # the row as listed: stable across runs
-            out.append(_Pending(path, source, content, f"{hasher.hexdigest()}.{listing}", row,
-                                manifest.doubtful(path.name)))
+            out.append(_Pending(path, source, content, f"{hasher.hexdigest()}.{listing}", row, doubtful))
         return self._drop_copies(out, seen, report)
 
     def _drop_copies(self, pending: list[_Pending], seen: set[str], report: Report) -> list[_Pending]:
