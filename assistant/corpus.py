@@ -45,7 +45,8 @@ class Corpus:
             texts.setdefault(it.chunk.source, [it.title]).append(it.chunk.text)
             self.by_source.setdefault(it.chunk.source, []).append(i)
         self.doc_text = {source: plain(" ".join(parts)) for source, parts in texts.items()}  # for containment
-        self.corpus_text = "\n".join(self.doc_text.values())
+        # for "is this word anywhere": a document indexed under two names (a joint release) is searched once
+        self.corpus_text = "\n".join(dict.fromkeys(self.doc_text.values()))
         self.names = quoted_names([*(it.title for it in self.items), *(it.chunk.text for it in self.items)])
         n = len(self.items)
         self.df: dict[str, int] = dict(df)

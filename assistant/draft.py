@@ -8,6 +8,7 @@ Nothing here writes a number, a name or a phone of its own: every one comes from
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import asdict, dataclass, replace
 from typing import TYPE_CHECKING, Any
 
@@ -96,7 +97,7 @@ def _renumber(text: str, numbers: dict[int, int]) -> str:
     return _MARKER.sub(lambda m: f" [{numbers.get(int(m.group(1)), int(m.group(1)))}]", text)
 
 
-def label_of(question: str, names: set[str]) -> str:
+def label_of(question: str, names: Collection[str]) -> str:
     """The part as the letter asks it, without numbers, phones or people's names (those need a source)."""
     question = re.sub(r"^(?:그리고|또한|또|그럼|그러면|아울러)\s+", "", question.strip())
     words = [w for w in question.split() if not _DIGIT_WORD.fullmatch(w) and not any(n in w for n in names if n)]
@@ -184,7 +185,7 @@ def _without_glosses(text: str) -> str:
     return _GLOSS.sub(keep, text)
 
 
-def unsourced(draft: Draft, names: set[str]) -> list[str]:
+def unsourced(draft: Draft, names: Collection[str]) -> list[str]:
     """Numbers (with their unit), phones and people's names in the draft's body that no reference passage
     (or cited document's title) has.
 

@@ -15,6 +15,7 @@ from typing import Any
 from assistant.answer import Answer
 from assistant.compose import Composer
 from assistant.corpus import Corpus
+from assistant.deskindex import DeskIndex
 from assistant.facts import FactBook
 from assistant.filters import Filters
 from assistant.followup import resolve
@@ -32,7 +33,6 @@ from assistant.strategies.routing import CONTACT_WORDS
 from assistant.tuning import TUNING
 from core import store
 from core.embedder import E5Embedding
-from core.text import tokens
 
 log = logging.getLogger(__name__)
 MAX_PARTS = 5  # a longer list of questions is answered in its first five
@@ -51,9 +51,8 @@ class Engine:
         self.retriever = Retriever(self.corpus, index_dir, self.embedder, settings.chroma)
         self.facts = FactBook(db)
         self.analyzer = Analyzer(self.corpus)
-        desk_tokens = [(d, frozenset(tokens(f"{d.section} {d.unit} {d.passage}")), frozenset(tokens(d.title)))
-                       for d in self.facts.desks]
-        self.composer = Composer(Env(self.corpus, self.facts, ranker or load_ranker(), TUNING, desk_tokens))
+        desks = DeskIndex(self.facts.desks, self.corpus.doc_tokens)
+        self.composer = Composer(Env(self.corpus, self.facts, ranker or load_ranker(), TUNING, desks))
         self.writer = LLMWriter(settings.llm_url, settings.llm_model, settings.llm_timeout) if settings.llm_url else None
         # One full question warms every lazy part (Kiwi's sentence model, Chroma's HNSW, BM25)
         # so the first user does not pay ~3 s for it.

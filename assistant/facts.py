@@ -10,32 +10,43 @@ from core.records import Contact, Desk, Target
 
 
 class FactBook:
-    """All desks and targets of the index, loaded once."""
+    """All desks and targets of the index, loaded once, with the look-ups a question makes indexed."""
 
     def __init__(self, db: sqlite3.Connection) -> None:
         self.desks: list[Desk] = store.load_desks(db)
         self.targets: list[Target] = store.load_targets(db)
+        self._of_source: dict[str, list[Desk]] = {}
+        self._of_department: dict[str, list[Desk]] = {}
+        self._by_phone: dict[str, list[tuple[Desk, Contact]]] = {}
+        self._by_name: dict[str, list[tuple[Desk, Contact]]] = {}
+        for d in self.desks:
+            self._of_source.setdefault(d.source, []).append(d)
+            if d.department:
+                self._of_department.setdefault(d.department, []).append(d)
+            for p in d.people:
+                self._by_phone.setdefault(re.sub(r"\D", "", p.phone), []).append((d, p))
+                self._by_name.setdefault(p.name, []).append((d, p))
+        self._names = frozenset(n for n in self._by_name if n)
 
     def desks_of(self, source: str) -> list[Desk]:
         """The desks a document lists, in table order."""
-        return [d for d in self.desks if d.source == source]
+        return list(self._of_source.get(source, ()))
 
     def by_phone(self, phone: str) -> list[tuple[Desk, Contact]]:
         """Every listing of a phone number (digits compared), newest document first."""
-        want = re.sub(r"\D", "", phone)
-        return [(d, p) for d in self.desks for p in d.people if re.sub(r"\D", "", p.phone) == want]
+        return list(self._by_phone.get(re.sub(r"\D", "", phone), ()))
 
     def by_name(self, name: str) -> list[tuple[Desk, Contact]]:
         """Every listing of a person's name, newest document first."""
-        return [(d, p) for d in self.desks for p in d.people if p.name == name]
+        return list(self._by_name.get(name, ()))
 
-    def names(self) -> set[str]:
+    def names(self) -> frozenset[str]:
         """Every person's name in the index."""
-        return {p.name for d in self.desks for p in d.people if p.name}
+        return self._names
 
     def same_desk(self, desk: Desk) -> list[Desk]:
         """Listings of the same department in every document, newest first (versions)."""
-        return [d for d in self.desks if d.department and d.department == desk.department]
+        return list(self._of_department.get(desk.department, ())) if desk.department else []
 
 
 def fact_rows(book: FactBook, kind: str, query: str | None, db: sqlite3.Connection | None = None) -> list[dict]:  # type: ignore[type-arg]

@@ -204,7 +204,7 @@ def _rarest(text: str, idf: Callable[[str], float], documents: Sequence[set[str]
     with core_text._lock:
         analysed = core_text.kiwi().tokenize(text)
     skip = {m.form.lower() for m in analysed if m.form in core_text._NOT_FOCUS or _MINISTRY.fullmatch(m.form)}
-    words = [t for t in set(core_text.tokens(text)) - skip if len(t) > 1 and any(t in d for d in documents)]
+    words = [t for t in dict.fromkeys(core_text.tokens(text)) if t not in skip and len(t) > 1 and any(t in d for d in documents)]
     return max(words, key=idf, default="")
 
 

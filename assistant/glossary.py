@@ -16,7 +16,7 @@ from core.lexicons import glossary
 
 @cache
 def _rx() -> re.Pattern[str]:
-    keys = sorted(glossary(), key=len, reverse=True)
+    keys = sorted(glossary(), key=lambda k: (-len(k), k))
     return re.compile(r"\b(" + "|".join(re.escape(k) for k in keys) + r")\b", re.I)
 
 

@@ -221,7 +221,7 @@ class Analyzer:
     def _names_in(self, question: str) -> tuple[frozenset[str], ...]:
         """The corpus's quoted names in the question, longest first, none inside another."""
         spelled = (plain(question), plain(PAREN.sub(r"\1", question)))  # "에이아이디(AID) 전환 …" too
-        found = sorted({f for f in self.corpus.names if any(f in x for x in spelled)}, key=len, reverse=True)
+        found = sorted({f for f in self.corpus.names if any(f in x for x in spelled)}, key=lambda f: (-len(f), f))
         kept: list[str] = []
         for form in found:
             if not any(form in k for k in kept):

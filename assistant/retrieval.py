@@ -75,11 +75,21 @@ class Retriever:
         """The query embedding (e5 "query:" side), normalised."""
         return np.asarray(self.embedder.get_query_embedding(text), dtype=np.float32)
 
-    def dense(self, vector: np.ndarray, k: int) -> list[int]:
-        """Indices of the k chunks nearest to the query vector."""
-        from llama_index.core.vector_stores.types import VectorStoreQuery
+    def dense(self, vector: np.ndarray, k: int, sources: list[str] | None = None) -> list[int]:
+        """Indices of the k chunks nearest to the query vector (only of these documents, if given)."""
+        from llama_index.core.vector_stores.types import (
+            FilterOperator,
+            MetadataFilter,
+            MetadataFilters,
+            VectorStoreQuery,
+        )
 
-        result = self.vectors.query(VectorStoreQuery(query_embedding=vector.tolist(), similarity_top_k=k))
+        where = None
+        if sources is not None:  # Chroma filters the documents; asking for every chunk and dropping most cost O(N)
+            if not sources:
+                return []
+            where = MetadataFilters(filters=[MetadataFilter(key="source", value=sources, operator=FilterOperator.IN)])
+        result = self.vectors.query(VectorStoreQuery(query_embedding=vector.tolist(), similarity_top_k=k, filters=where))
         by_id = self.corpus.by_id
         found = [(by_id[i], s) for i, s in zip(result.ids or [], result.similarities or []) if i in by_id]
         # The same passage in two documents (a joint release) has one vector twice: HNSW returns such
@@ -91,13 +101,16 @@ class Retriever:
         """Top k chunks by reciprocal-rank fusion of dense and BM25 rankings (only chunks allow passes)."""
         items = self.corpus.items
         scores = self.bm25_scores(tokens(text))
+        sources = None
         if allow is not None:
-            scores = scores * np.array([allow(it) for it in items], dtype=np.float32)
-        order = [int(i) for i in np.argsort(-scores)[:candidates] if scores[i] > 0]
+            ok = np.array([allow(it) for it in items], dtype=bool)
+            scores = scores * ok
+            sources = sorted({items[i].chunk.source for i in np.flatnonzero(ok)})
+        order = [int(i) for i in _top(scores, candidates) if scores[i] > 0]
         vector = self.embed(text)
-        dense = self.dense(vector, candidates if allow is None else len(items))
+        dense = self.dense(vector, candidates, sources)
         if allow is not None:
-            dense = [i for i in dense if allow(items[i])][:candidates]
+            dense = [i for i in dense if allow(items[i])]
         d_rank = {idx: r for r, idx in enumerate(dense)}
         b_rank = {idx: r for r, idx in enumerate(order)}
         fused: dict[int, float] = {}
@@ -105,6 +118,20 @@ class Retriever:
             fused[idx] = sum(1.0 / (RRF_K + rank[idx] + 1) for rank in (d_rank, b_rank) if idx in rank)
         best = sorted(fused, key=lambda i: (-fused[i], i))[:k]
         return Retrieved([Hit(items[i], i, fused[i], d_rank.get(i), b_rank.get(i)) for i in best], vector)
+
+
+def _top(scores: np.ndarray, k: int) -> list[int]:
+    """Indices of the k highest scores, best first (as a stable argsort of -scores would give), without
+    sorting all N."""
+    if len(scores) <= k:
+        return [int(i) for i in np.argsort(-scores, kind="stable")]
+    part = np.argpartition(-scores, k - 1)[:k]
+    cut = scores[part].min()
+    # every index scoring above the k-th, and the lowest-numbered of those tied with it, as argsort would
+    above = np.flatnonzero(scores > cut)
+    tied = np.flatnonzero(scores == cut)[: k - len(above)]
+    keep = np.concatenate([above, tied])
+    return [int(i) for i in keep[np.argsort(-scores[keep], kind="stable")]]
 
 
 def fuse(first: Retrieved, second: Retrieved, k: int) -> Retrieved:

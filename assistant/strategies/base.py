@@ -4,11 +4,12 @@ and what it returns (a reply with its own citations, numbered from 1)."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from assistant.answer import Citation
 from assistant.candidates import Candidate
 from assistant.corpus import Corpus
+from assistant.deskindex import DeskIndex
 from assistant.facts import FactBook
 from assistant.question import Query
 from assistant.ranker import Ranker
@@ -31,7 +32,7 @@ class Env:
     facts: FactBook
     ranker: Ranker
     tuning: Tuning
-    desk_tokens: list[tuple[Desk, frozenset[str], frozenset[str]]] = field(default_factory=list)
+    desks: DeskIndex | None = None  # every desk's words, for contact routing
 
 
 @dataclass

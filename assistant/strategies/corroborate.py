@@ -27,7 +27,7 @@ def asked_figures(q: Query, text: str, window: int) -> list[str]:
     asked = [(fig, before) for n, fig, before in found if n > 0]
     if not asked:
         return []  # no figures, or figures that answer something else than the question
-    keys = sorted({fig for fig, _ in asked}, key=len, reverse=True)[:2]
+    keys = sorted(dict.fromkeys(fig for fig, _ in asked), key=len, reverse=True)[:2]  # equal lengths: as written
     if len(keys) == 1:
         # a figure listed with it in the same counter ("바이오(2개), 로봇(3개)"), or a year said
         # just before it, belongs to the statement
@@ -51,7 +51,7 @@ def corroborate(q: Query, env: Env, c: Candidate, cited: list[Citation]) -> Cita
     if not keys:  # no figures: the quote's rare names (서울반도체, 캔버라)
         idf = env.corpus.idf_of
         rare = {w for w in c.unit.tokens if len(w) > 2 and HANGUL_ONLY.match(w) and idf(w) >= t.rare_idf}
-        keys = sorted(rare, key=idf, reverse=True)[:2]
+        keys = sorted(rare, key=lambda w: (-idf(w), w))[:2]
     if not keys:
         return None
     own = plain(c.text)

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
+
 from assistant.candidates import Candidate
-from assistant.coverage import Layer, coverage
 from assistant.strategies.base import Citations, Env, Reply, Turn, mark
 from core.lexicons import ministries
 from core.patterns import ROLES
@@ -53,25 +54,29 @@ def contact_answer(turn: Turn, env: Env) -> Reply | None:
     for rank, hit in enumerate(turn.hits):
         doc_rank.setdefault(hit.item.chunk.source, rank)
     words = {w: v for w, v in q.weights.items() if w not in CONTACT_WORDS}
-    scored: list[tuple[float, str, Desk]] = []
-    covers: dict[int, float] = {}
-    for desk, own, topic in env.desk_tokens:
-        if not turn.may_cite(desk.source):
-            continue
-        body = env.corpus.doc_tokens.get(desk.source, set())
-        cover = coverage(q, [Layer(own), Layer(topic, "", t.desk_title_credit), Layer(body, "", t.desk_body_credit)], words)
-        r = doc_rank.get(desk.source)
-        prior = t.desk_rank_prior / (1 + r) if r is not None else 0.0
-        if desk.office and _ministry_named(desk.office, q.question):
-            prior += t.ministry_bonus  # "공동 보도자료에서 교육부 담당 부서는?": that ministry's desk
-        scored.append((cover + prior, desk.date, desk))
-        covers[id(desk)] = cover
-    if not scored:
+    index = env.desks
+    if index is None or not index.desks:
         return None
-    scored.sort(key=lambda x: (round(x[0], 3), x[1]), reverse=True)
-    best_score, _, best = scored[0]
-    best = _newest_listing(best, covers, env, t.desk_tie)
-    best_score = next(s for s, _, d in scored if d is best)
+    desks = index.desks
+    cover = index.cover(q, words, t.desk_title_credit, t.desk_body_credit)
+    prior = np.zeros(len(desks))
+    for source, r in doc_rank.items():
+        if source in index.of_source:
+            prior[index.of_source[source]] = t.desk_rank_prior / (1 + r)
+    named = {o: bool(o) and _ministry_named(o, q.question) for o in {d.office for d in desks}}
+    prior += np.array([named[d.office] for d in desks]) * t.ministry_bonus  # "공동 보도자료에서 교육부 담당 부서는?"
+    score = cover + prior
+    citable = np.array([turn.may_cite(s) for s in index.sources])[index.source_of]
+    if not citable.any():
+        return None
+    # the best: highest score to 3 decimals, then newest, then first listed
+    near = [int(i) for i in np.flatnonzero(citable & (score >= score[citable].max() - 0.001))]
+    top = max(round(float(score[i]), 3) for i in near)
+    tied = [i for i in near if round(float(score[i]), 3) == top]
+    newest = max(desks[i].date for i in tied)
+    at = next(i for i in tied if desks[i].date == newest)
+    at = _newest_listing(at, cover, citable, env, t.desk_tie)
+    best, best_score = desks[at], float(score[at])
     if best_score < t.desk_min:
         return None
     # A question naming a title the desk does not list ("심사위원장은 누구?") is not answered by it.
@@ -80,9 +85,7 @@ def contact_answer(turn: Turn, env: Env) -> Reply | None:
         return None
     # "…문의는 어디로?" wants every desk the document lists (ministry and agency); "…과장은?" the best.
     routing = bool(ROUTING.search(q.question))
-    chosen = [d for s, _, d in scored if d.source == best.source and (routing or s >= best_score - t.desk_tie)]
-    order = {id(d): i for i, d in enumerate(env.facts.desks)}
-    chosen.sort(key=lambda d: order[id(d)])
+    chosen = [desks[i] for i in index.of_source[best.source] if routing or score[i] >= best_score - t.desk_tie]
     cites = Citations()
     lines = [f"- {desk.describe()} {mark(cites.desk(desk))}" for desk in chosen]
     if routing:
@@ -112,12 +115,14 @@ def contact_answer(turn: Turn, env: Env) -> Reply | None:
     return Reply("routing", text, True, tuple(cites.items))
 
 
-def _newest_listing(best: Desk, covers: dict[int, float], env: Env, tie: float) -> Desk:
+def _newest_listing(at: int, cover: np.ndarray, citable: np.ndarray, env: Env, tie: float) -> int:
     """The same department listed in a newer document, covering the question as well, is the one
     answered: which document retrieval ranks first must not choose between dated listings."""
-    rivals = [d for d in env.facts.same_desk(best) if id(d) in covers and d.date > best.date
-              and covers[id(d)] >= covers[id(best)] - tie]
-    return max(rivals, key=lambda d: (d.date, covers[id(d)])) if rivals else best
+    assert env.desks is not None
+    desks, best = env.desks.desks, env.desks.desks[at]
+    rivals = [i for i in env.desks.same_department(at) if citable[i] and desks[i].date > best.date
+              and cover[i] >= cover[at] - tie]
+    return max(rivals, key=lambda i: (desks[i].date, cover[i], -i)) if rivals else at
 
 
 def _inquiry_line(turn: Turn, env: Env, source: str, cites: Citations) -> str:
