@@ -116,11 +116,13 @@ def verb_roots(text: str) -> tuple[set[str], set[str]]:
     return verbs, predicates
 
 
-def topic_nouns(question: str) -> set[str]:
-    """Nouns that name things (not 올해, 정도, 일시, 2030): candidates for what a question is about."""
+def topic_nouns(question: str) -> dict[str, None]:
+    """Nouns that name things (not 올해, 정도, 일시, 2030): candidates for what a question is about, in the
+    order they are written (an ordered set: scope words built from them must not depend on hashing)."""
     analysed = analyse(question)
-    return {t.form.lower() for t in analysed
-            if t.tag in ("NNG", "NNP", "SL") and len(t.form) > 1 and t.form not in _NOT_FOCUS and t.form.lower() != "ai"}
+    return dict.fromkeys(t.form.lower() for t in analysed
+                         if t.tag in ("NNG", "NNP", "SL") and len(t.form) > 1 and t.form not in _NOT_FOCUS
+                         and t.form.lower() != "ai")
 
 
 def subject_of(question: str) -> tuple[str, ...]:

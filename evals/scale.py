@@ -98,25 +98,31 @@ def summary(ask: dict[str, Any]) -> dict[str, Any]:
 
 
 def measure(size: int, pipeline: str, corpus: Path, work: Path, seed: Path, args: argparse.Namespace) -> dict[str, Any]:
-    """Ingest then ask with one pipeline at one size; every number of the table for that row."""
+    """Ingest then ask with one pipeline at one size; every number of the table for that row.
+    With args.ask_only the index kept by an earlier --keep run is asked again (its ingest row is kept)."""
     index = work / f"index-{pipeline}-{size}"
-    shutil.rmtree(index, ignore_errors=True)
+    if args.ask_only and not index.is_dir():
+        raise SystemExit(f"{index}: no kept index to ask again (run with --keep first)")
+    if not args.ask_only:
+        shutil.rmtree(index, ignore_errors=True)
     common = ["--index", str(index), "--questions", args.questions, "--limit", str(args.limit)]
     server = None
     extra: list[str] = []
     watch: list[int] = []
     if pipeline == "server":
-        shutil.rmtree(work / f"chroma-{size}", ignore_errors=True)
+        if not args.ask_only:
+            shutil.rmtree(work / f"chroma-{size}", ignore_errors=True)
         server = ChromaServer(work / f"chroma-{size}")
         extra, watch = ["--chroma-url", server.url, "--collection", f"scale-{size}"], [server.proc.pid]
     kind = "naive" if pipeline == "naive" else "ours"
     source = ["--cache", str(work / "naive-cache.sqlite")] if kind == "naive" else ["--seed", str(seed / "index.sqlite")]
     row: dict[str, Any] = {"size": size, "pipeline": pipeline, "when": dt.datetime.now().isoformat(timespec="seconds")}
     try:
-        load_before = load_average()
-        ingest, rss, server_rss = probe(["ingest", kind, "--corpus", str(corpus), *common, *source, *extra], *watch)
-        row["ingest"] = {**ingest, "peak_rss_mb": rss, "server_peak_rss_mb": server_rss[0] if server_rss else None,
-                         "load_average": [load_before, load_average()]}
+        if not args.ask_only:
+            load_before = load_average()
+            ingest, rss, server_rss = probe(["ingest", kind, "--corpus", str(corpus), *common, *source, *extra], *watch)
+            row["ingest"] = {**ingest, "peak_rss_mb": rss, "server_peak_rss_mb": server_rss[0] if server_rss else None,
+                             "load_average": [load_before, load_average()]}
         load_before = load_average()
         ask, rss, server_rss = probe(["ask", kind, *common, *source, *extra], *watch)
         row["ask"] = {**summary(ask), "peak_rss_mb": rss, "server_peak_rss_mb": server_rss[0] if server_rss else None,
@@ -125,7 +131,7 @@ def measure(size: int, pipeline: str, corpus: Path, work: Path, seed: Path, args
     finally:
         if server:
             server.stop()
-    if not args.keep:
+    if not args.keep and not args.ask_only:
         shutil.rmtree(index, ignore_errors=True)
         if server:
             shutil.rmtree(server.path, ignore_errors=True)
@@ -152,6 +158,8 @@ def main() -> None:
     parser.add_argument("--out", default="docs/scale")
     parser.add_argument("--keep", action="store_true", help="keep the indexes after measuring")
     parser.add_argument("--fresh", action="store_true", help="measure again what results.json already has")
+    parser.add_argument("--ask-only", action="store_true",
+                        help="ask again over the indexes a --keep run left (new engine code, an idle machine)")
     parser.add_argument("--bulk", action="store_true", help="measure the bulk-ingest options instead")
     args = parser.parse_args()
     work, seed, out = (ROOT / args.work).resolve(), (ROOT / args.seed).resolve(), ROOT / args.out
@@ -179,6 +187,15 @@ def main() -> None:
         corpus = build(ROOT / "corpus", work / f"corpus-{size}", counts, size)
         for pipeline in pipelines:
             key = f"{size}/{pipeline}"
+            if args.ask_only:
+                if key not in results["runs"]:
+                    print(f"{key}: not measured yet; nothing to ask again", flush=True)
+                    continue
+                print(f"{key}: asking again over the kept index ...", flush=True)
+                again = measure(size, pipeline, corpus.root, work, seed, args)
+                results["runs"][key].update(ask=again["ask"], disk_mb=again["disk_mb"], asked=again["when"])
+                _save(results, out)
+                continue
             if key in results["runs"] and not args.fresh:
                 print(f"{key}: measured already (--fresh to redo)", flush=True)
                 continue
