@@ -123,6 +123,8 @@ class Retriever:
 def _top(scores: np.ndarray, k: int) -> list[int]:
     """Indices of the k highest scores, best first (as a stable argsort of -scores would give), without
     sorting all N."""
+    if k <= 0:
+        return []
     if len(scores) <= k:
         return [int(i) for i in np.argsort(-scores, kind="stable")]
     part = np.argpartition(-scores, k - 1)[:k]

@@ -1,5 +1,5 @@
 """Publisher and date filters on the real corpus: Chroma searches only the allowed documents, and a
-filtered answer cites nothing outside them."""
+filtered answer cites nothing outside them; the top-k selection the search ranks BM25 scores with."""
 
 from __future__ import annotations
 
@@ -32,3 +32,15 @@ def test_a_filtered_answer_cites_only_allowed_documents(engine: Any) -> None:
         for c in answer.citations:
             item = engine.corpus.items[engine.corpus.by_source[c.source][0]]
             assert filters.allows(item), (filters, c.source, c.date)
+
+
+def test_top_k_by_partition_is_the_stable_sort_of_all_scores() -> None:
+    import numpy as np
+
+    from assistant.retrieval import _top
+
+    rng = np.random.default_rng(7)
+    for n, k in [(5, 30), (1000, 30), (1000, 1), (200, 199)]:
+        scores = rng.integers(0, 6, n).astype(np.float32)  # many ties, as BM25 gives equal passages
+        assert _top(scores, k) == [int(i) for i in np.argsort(-scores, kind="stable")[:k]]
+    assert _top(np.zeros(3, dtype=np.float32), 0) == []
