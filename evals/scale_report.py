@@ -148,4 +148,9 @@ cache, with path and date left out of the embedded text so the copies reuse vect
 step that shared the machine has inflated wall times; the ask table also gives CPU time per question,
 which contention affects less.
 Asks are the 337 questions of `evals/gold.jsonl`, one process, models loaded first (load time apart).
+
+**The engine asked.** The 1k and 10k rows were asked by the engine before commit ae900cf, which scored
+every contact desk one by one (linear in the corpus); the 100k rows by the engine after it. The same 100k
+index asked by the earlier engine: p95 1,139 ms (`ask_100k_engine_54964ce.json`). `--ask-only` asks kept
+indexes again with the current engine.
 """
