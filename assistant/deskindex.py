@@ -13,25 +13,26 @@ from functools import lru_cache
 
 import numpy as np
 
+from assistant.facts import FactBook
 from assistant.question import Query
-from core.records import Desk
 from core.text import tokens
 
 
 class DeskIndex:
     """Postings of the desks' words; safe to share between threads."""
 
-    def __init__(self, desks: list[Desk], doc_tokens: Mapping[str, set[str]]) -> None:
-        self.desks = desks
+    def __init__(self, facts: FactBook, doc_tokens: Mapping[str, set[str]]) -> None:
+        self.facts = facts
+        self.desks = desks = facts.desks
+        self._at = {id(d): i for i, d in enumerate(desks)}
         self.sources = sorted({d.source for d in desks})
         at = {s: i for i, s in enumerate(self.sources)}
         self.source_of = np.array([at[d.source] for d in desks], dtype=np.int64)
         self.of_source: dict[str, np.ndarray] = {
             s: np.flatnonzero(self.source_of == i) for i, s in enumerate(self.sources)}
-        self._department: dict[str, list[int]] = {}
-        for i, d in enumerate(desks):
-            if d.department:
-                self._department.setdefault(d.department, []).append(i)
+        self.offices = sorted({d.office for d in desks})  # a desk's ministry or agency, for "교육부 담당 부서는?"
+        office = {o: i for i, o in enumerate(self.offices)}
+        self.office_of = np.array([office[d.office] for d in desks], dtype=np.int64)
         self._own: dict[str, list[int]] = {}
         self._title: dict[str, list[int]] = {}
         title_tokens: dict[str, frozenset[str]] = {}
@@ -52,7 +53,7 @@ class DeskIndex:
 
     def same_department(self, at: int) -> list[int]:
         """Listings of desk at's department in every document (itself included), in listing order."""
-        return self._department.get(self.desks[at].department, []) if self.desks[at].department else []
+        return [self._at[id(d)] for d in self.facts.same_desk(self.desks[at])]
 
     def _mask(self, postings: dict[str, list[int]], forms: Iterable[str]) -> np.ndarray:
         mask = np.zeros(len(self.desks), dtype=bool)

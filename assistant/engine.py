@@ -51,7 +51,7 @@ class Engine:
         self.retriever = Retriever(self.corpus, index_dir, self.embedder, settings.chroma)
         self.facts = FactBook(db)
         self.analyzer = Analyzer(self.corpus)
-        desks = DeskIndex(self.facts.desks, self.corpus.doc_tokens)
+        desks = DeskIndex(self.facts, self.corpus.doc_tokens)
         self.composer = Composer(Env(self.corpus, self.facts, ranker or load_ranker(), TUNING, desks))
         self.writer = LLMWriter(settings.llm_url, settings.llm_model, settings.llm_timeout) if settings.llm_url else None
         # One full question warms every lazy part (Kiwi's sentence model, Chroma's HNSW, BM25)

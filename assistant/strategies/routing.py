@@ -63,8 +63,8 @@ def contact_answer(turn: Turn, env: Env) -> Reply | None:
     for source, r in doc_rank.items():
         if source in index.of_source:
             prior[index.of_source[source]] = t.desk_rank_prior / (1 + r)
-    named = {o: bool(o) and _ministry_named(o, q.question) for o in {d.office for d in desks}}
-    prior += np.array([named[d.office] for d in desks]) * t.ministry_bonus  # "공동 보도자료에서 교육부 담당 부서는?"
+    named = np.array([bool(o) and _ministry_named(o, q.question) for o in index.offices])
+    prior += named[index.office_of] * t.ministry_bonus  # "공동 보도자료에서 교육부 담당 부서는?"
     score = cover + prior
     citable = np.array([turn.may_cite(s) for s in index.sources])[index.source_of]
     if not citable.any():
