@@ -20,8 +20,8 @@ setup: $(VENV)/.installed  ## venv + project + dev tools
 index: setup  ## ingest corpus/ into $(INDEX) (incremental: unchanged files cost nothing)
 	$(PY) -m assistant ingest corpus --index $(INDEX)
 
-run: index  ## serve the Gradio chat
-	$(PY) -m assistant serve --index $(INDEX) --host $(HOST) --port $(PORT)
+run: setup  ## serve the Gradio chat at once; corpus/ is indexed beside it (answers come from what is indexed so far)
+	$(PY) -m assistant serve --index $(INDEX) --host $(HOST) --port $(PORT) --ingest corpus
 
 lint: setup
 	$(PY) -m ruff check core assistant ingest evals tests

@@ -26,7 +26,8 @@ class Candidate:
     context: frozenset[str]  # tokens of the title and section (and a row's table header)
     line_toks: frozenset[str]
     features: dict[str, float] = field(default_factory=dict)
-    p: float = 0.0  # the ranker's probability that it answers
+    score: float = 0.0  # the ranker's score: comparable within one part only
+    p: float = 0.0  # its softmax share of the part's candidates
 
     @property
     def item(self) -> StoredChunk:

@@ -30,6 +30,7 @@ def main(argv: list[str] | None = None) -> int:
         settings = load_settings(
             Path(args.config) if args.config else None,
             index_dir=getattr(args, "index", None),
+            ranker=getattr(args, "ranker", None),
         )
         result: int = args.func(args, settings)
         return result
@@ -66,6 +67,7 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("--json", action="store_true", help="print one JSON object")
     ask.add_argument("--jsonl", action="store_true", help="read questions from stdin, one a line; print JSON lines")
     ask.add_argument("--index", help="index directory")
+    ask.add_argument("--ranker", help="a fitted ranker file to try (default: assistant/data/ranker.json)")
     _filter_flags(ask)
     ask.set_defaults(func=cmd_ask)
 
@@ -103,12 +105,16 @@ def _parser() -> argparse.ArgumentParser:
     ev.add_argument("--no-baseline", action="store_true", help="skip the plain llama-index baseline")
     ev.add_argument("--check", action="store_true", help="exit 1 when a metric is under its threshold")
     ev.add_argument("--index", help="index directory")
+    ev.add_argument("--ranker", help="a fitted ranker file to try (default: assistant/data/ranker.json)")
     ev.set_defaults(func=cmd_eval)
 
     srv = sub.add_parser("serve", help="start the Gradio chat")
     srv.add_argument("--host", help="bind address (default 127.0.0.1)")
     srv.add_argument("--port", type=int, help="port (default 7860)")
     srv.add_argument("--index", help="index directory")
+    srv.add_argument("--ingest", nargs="*", metavar="PATH",
+                     help="index these files or directories (none given: the corpus) beside the chat, which answers "
+                          "from what is indexed so far")
     srv.set_defaults(func=cmd_serve)
     return p
 
@@ -134,8 +140,9 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     # sources are cited relative to where the command runs
     indexer = Indexer(settings.index_dir, Path.cwd(), embedder, settings.chroma, settings.ingest_workers,
                       max_file_mb=settings.max_file_mb)
+    bar = not args.quiet and sys.stderr.isatty()
     try:
-        report = indexer.ingest(paths, progress=not args.quiet and sys.stderr.isatty())
+        report = indexer.ingest(paths, progress=bar, on_document=None if bar or args.quiet else _log_document)
     finally:
         indexer.close()
     for path, reason in report.skipped:
@@ -150,6 +157,11 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
         f"({time.perf_counter() - start:.1f} s)"
     )
     return 1 if report.skipped or report.warnings else 0
+
+
+def _log_document(p: Any) -> None:
+    """One line a document when no terminal shows the progress bar (a log, a supervisor, CI)."""
+    print(p.line(), file=sys.stderr, flush=True)
 
 
 def _filter_flags(p: argparse.ArgumentParser) -> None:
@@ -299,6 +311,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
     from assistant.auth import checker, exposure_warning
     from assistant.engine import Engine
+    from assistant.live import Live
     from assistant.ui import serve
 
     settings = replace(settings, host=args.host or settings.host, port=args.port or settings.port)
@@ -306,7 +319,17 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     warning = exposure_warning(settings.host, login)
     if warning:
         print(warning, file=sys.stderr, flush=True)
-    engine = Engine(settings)
+    engine: Engine | Live
+    if args.ingest is not None:  # the page first; the documents are indexed beside it
+        paths = [Path(p) for p in args.ingest] or [settings.corpus_dir]
+        for p in paths:
+            if not p.exists():
+                raise UserError(f"{p}: no such file or directory")
+        engine = Live(settings)
+        engine.refresh()  # what an earlier run indexed answers at once
+        engine.index(paths, Path.cwd())
+    else:
+        engine = Engine(settings)
     print(f"정책 비서: http://{settings.host}:{settings.port}" + (" (login required)" if login else ""), flush=True)
     try:
         concurrency = int(os.environ.get("POLICY_CONCURRENCY", "0")) or None

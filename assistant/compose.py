@@ -37,14 +37,36 @@ class Composer:
         self.env = env
         self.cache = ContextCache(env.corpus)
 
-    def turn(self, q: Query, retrieved: Retrieved, allowed: set[str] | None = None) -> Turn:
-        """The part's candidates with their features and fitted scores, best first."""
+    def turn(self, q: Query, retrieved: Retrieved, allowed: set[str] | None = None, part: str = "",
+             follows: bool = False) -> Turn:
+        """The part's candidates with their features and fitted scores, best first, and the decision's
+        confidence that the best of them answers."""
         hits = retrieved.hits
         cands = candidates(self.env.corpus, self.cache, [*hits, *title_hits(self.env.corpus, hits)])
-        featurize(q, self.env.corpus, cands)
-        self.env.ranker.score(cands)
-        cands.sort(key=lambda c: (-c.p, c.rank, c.unit.seq))
-        return Turn(q, hits, cands, allowed)
+        featurize(q, self.env.corpus, cands, follows)
+        turn = Turn(q, hits, cands, allowed, part or q.question, follows)
+        self.rescore(turn)
+        return turn
+
+    def rescore(self, turn: Turn) -> None:
+        """Score, sort and decide with the current ranker (the fit calls it with each fold's model)."""
+        ranker = self.env.ranker
+        ranker.score(turn.cands)
+        turn.cands.sort(key=lambda c: (-c.score, c.rank, c.unit.seq))
+        turn.confidence = ranker.confidence(turn.citable())
+
+    def replies(self, turns: list[Turn]) -> list[Reply]:
+        """Each part's reply in order; a part that follows another is answered from the documents that
+        part's reply relied on (its desk, above all, is that document's desk)."""
+        out: list[Reply] = []
+        relied: frozenset[str] = frozenset()
+        for turn in turns:
+            turn.relied = relied if turn.follows else frozenset()
+            reply = self.reply(turn)
+            out.append(reply)
+            if reply.answerable and reply.citations:
+                relied = frozenset(c.source for c in reply.citations)
+        return out
 
     def reply(self, turn: Turn) -> Reply:
         """The first strategy's answer, or the refusal."""

@@ -3,6 +3,7 @@ IDF, each document's words and text, and the quoted names of the corpus."""
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import sqlite3
@@ -69,6 +70,18 @@ class Corpus:
                           and any(plain(ln) == title for ln in self.items[i].chunk.lines)), None)
             if found is not None:
                 self.title_item[source] = found
+
+    @functools.cached_property
+    def unit_df(self) -> dict[str, tuple[int, Counter[str]]]:
+        """Per document: its number of units and in how many of them each token occurs. What sets one
+        sentence of a document apart from its others is what the document rarely says."""
+        out: dict[str, tuple[int, Counter[str]]] = {}
+        for u in self.units:
+            source = self.items[u.item].chunk.source
+            n, df = out.get(source, (0, Counter()))
+            df.update(u.toks)
+            out[source] = (n + 1, df)
+        return out
 
     def idf_of(self, token: str) -> float:
         """Inverse document frequency of a token; unseen tokens get the maximum."""

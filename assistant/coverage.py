@@ -13,9 +13,6 @@ from dataclasses import dataclass
 
 from assistant.corpus import spellings
 from assistant.question import (
-    HAS_DATE,
-    HAS_NUMBER,
-    HAS_PLACE,
     MONEY,
     PERCENT,
     RELATIVE_YEAR,
@@ -71,7 +68,6 @@ def short_year(year: str, text: str) -> bool:
 
 
 _FIELD = re.compile(r"^\s*[◦○ㅇ•·\-–*]?\s*\([^)]{1,12}\)")  # "◦ (일시/장소) …": a field of a block
-_FOCUS_ALIASES = {"학교": ("교당", "개교"), "대학": ("개교", "교당"), "학생": ("1인당",), "교사": ("교원",), "교원": ("교사",)}
 _SUFFIX_UNITS = {"금": MONEY, "비": MONEY, "료": MONEY, "액": MONEY, "률": PERCENT, "율": PERCENT}
 
 
@@ -85,16 +81,13 @@ def focus_met(q: Query, text: str, line: str, item: StoredChunk, row_context: Co
     the figure that answers ("446개 기관" for "기관은 몇 곳")."""
     if not q.focus:
         return True
-    for rx in q.needs:
-        if rx not in (HAS_NUMBER, HAS_DATE, HAS_PLACE):
-            if any(set(m.group(0)) & set(q.focus) - set("0123456789,. ") for m in rx.finditer(text)):
-                return True
+    if q.counter is not None and any(set(m.group(0)) & set(q.focus) - set("0123456789,. ")
+                                     for m in q.counter.finditer(text)):
+        return True
     focus = q.focus[:-1] if q.focus.endswith("수") and len(q.focus) > 1 else q.focus  # 건수: 8.6만 건
     flat = plain(line)
     if focus in flat or focus in row_context:
         return True
-    if any(alias in flat for alias in _FOCUS_ALIASES.get(focus, ())):
-        return True  # "학교당" is written "교당", "학교 수" "20개교"
     # "지원금" is "지원" with an amount of money, "참여율" "참여" with a percentage
     stem, suffix = focus[:-1], focus[-1:]
     if len(stem) > 1 and stem in flat and suffix in _SUFFIX_UNITS and _SUFFIX_UNITS[suffix].search(text):

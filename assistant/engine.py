@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
 
 from assistant.answer import Answer
 from assistant.compose import Composer
@@ -28,7 +27,7 @@ from assistant.ranker import load as load_ranker
 from assistant.render import render
 from assistant.retrieval import Retriever, fuse
 from assistant.settings import Settings
-from assistant.strategies.base import Env, Reply
+from assistant.strategies.base import Env, Turn
 from assistant.strategies.routing import CONTACT_WORDS
 from assistant.tuning import TUNING
 from core import store
@@ -52,12 +51,66 @@ class Engine:
         self.facts = FactBook(db)
         self.analyzer = Analyzer(self.corpus)
         desks = DeskIndex(self.facts, self.corpus.doc_tokens)
-        self.composer = Composer(Env(self.corpus, self.facts, ranker or load_ranker(), TUNING, desks))
+        ranker = ranker or load_ranker(*([Path(settings.ranker)] if settings.ranker else []))
+        self.composer = Composer(Env(self.corpus, self.facts, ranker, TUNING, desks))
         self.writer = LLMWriter(settings.llm_url, settings.llm_model, settings.llm_timeout) if settings.llm_url else None
         # One full question warms every lazy part (Kiwi's sentence model, Chroma's HNSW, BM25)
         # so the first user does not pay ~3 s for it.
         self.ask("준비 완료 질문")
         log.info("engine ready in %.1f s (%d chunks)", time.perf_counter() - start, len(self.corpus.items))
+
+    def read(self, question: str, history: list[dict[str, str]] | None = None,
+             filters: Filters | None = None) -> Reading:
+        """The message as the engine reads it, part by part: the follow-up resolved against the
+        conversation, its asking parts, each part analysed (the earlier part's topic carried into a part
+        without one, the letter's context as scope), retrieved (with and without that scope, fused),
+        and its candidates featurised and scored. `ask`, the fit (evals/fit.py) and the scale probe
+        all go through this one loop."""
+        message = "\n".join(" ".join(line.split()) for line in question.splitlines() if line.strip())
+        asked = message
+        if message and history:  # a follow-up ("그럼 담당자는?") is read against the conversation
+            message = resolve(message, history, self.corpus.idf_of, list(self.corpus.doc_tokens.values()))
+        allowed = None
+        allow = None
+        if filters is not None and filters.active:
+            allow = filters.allows
+            allowed = {it.chunk.source for it in self.corpus.items if allow(it)}
+        msg = split_message(message)
+        scope = " ".join(msg.context)
+        turns: list[Turn] = []
+        previous: Query | None = None
+        for part in msg.parts[:MAX_PARTS] if message else ():
+            q = self.analyzer.analyse(part)
+            own_topic = previous is None or _has_topic(q)
+            if not own_topic:
+                # "신청은 어디서 하나요?" after a question about 국가장학금: the earlier topic carries over
+                q = self.analyzer.analyse(f"{_topic(previous)} {part}")  # type: ignore[arg-type]
+            q = self.analyzer.with_scope(q, scope)
+            retrieved = self.retriever.search(q.search_text, k=self.settings.top_k, candidates=self.settings.candidates,
+                                              allow=allow)
+            if q.scope:  # the letter's context narrows the search, but must not push out what the part alone finds
+                alone = self.retriever.search(replace(q, scope="").search_text, k=self.settings.top_k,
+                                              candidates=self.settings.candidates, allow=allow)
+                retrieved = fuse(alone, retrieved, self.settings.top_k)
+            turns.append(self.composer.turn(q, retrieved, allowed, part=part, follows=not own_topic))
+            previous = q
+        return Reading(asked, message, tuple(turns))
+
+    def answer(self, reading: Reading, trace: bool = False) -> Answer:
+        """The reading's parts answered in order, rendered as one answer. A part that follows another
+        ("이 일을 담당하는 사무관 연락처도") is answered from the documents the part before it relied on."""
+        if not reading.message:
+            return Answer(reading.asked, "질문을 입력해 주세요.", False, ())
+        replies = self.composer.replies(list(reading.turns))
+        answer = render(reading.message, [(t.part, r) for t, r in zip(reading.turns, replies)])
+        if trace:
+            ranker = self.composer.env.ranker
+            top = [{"part": t.part, "searched": t.q.search_text, "score": round(c.score, 3), "p": round(c.p, 3),
+                    "confidence": round(t.confidence, 3), "text": c.text[:120], "source": c.source,
+                    "features": dict(ranker.contributions(c))}
+                   for t in reading.turns for c in t.cands[:5]]
+            answer = replace(answer, trace=tuple(top))
+        return answer
 
     def ask(self, question: str, history: list[dict[str, str]] | None = None, filters: Filters | None = None,
             trace: bool = False) -> Answer:
@@ -67,54 +120,27 @@ class Engine:
         filters: only documents of this publisher and date range are searched and cited.
         trace: keep each part's top candidates with their scores and strongest features (`ask -v`).
         """
-        message = "\n".join(" ".join(line.split()) for line in question.splitlines() if line.strip())
-        if not message:
-            return Answer(question, "질문을 입력해 주세요.", False, ())
-        asked = message
-        if history:  # a follow-up ("그럼 담당자는?") is read against the conversation
-            message = resolve(message, history, self.corpus.idf_of, list(self.corpus.doc_tokens.values()))
-        allowed = None
-        allow = None
-        if filters is not None and filters.active:
-            allow = filters.allows
-            allowed = {it.chunk.source for it in self.corpus.items if allow(it)}
-        msg = split_message(message)
-        scope = " ".join(msg.context)
-        replies: list[tuple[str, Reply]] = []
-        top: list[dict[str, Any]] = []
-        previous: Query | None = None
-        for part in msg.parts[:MAX_PARTS]:
-            q = self.analyzer.analyse(part)
-            if previous is not None and not _has_topic(q):
-                # "신청은 어디서 하나요?" after a question about 국가장학금: the earlier topic carries over
-                q = self.analyzer.analyse(f"{_topic(previous)} {part}")
-            q = self.analyzer.with_scope(q, scope)
-            retrieved = self.retriever.search(q.search_text, k=self.settings.top_k, candidates=self.settings.candidates,
-                                              allow=allow)
-            if q.scope:  # the letter's context narrows the search, but must not push out what the part alone finds
-                alone = self.retriever.search(replace(q, scope="").search_text, k=self.settings.top_k,
-                                              candidates=self.settings.candidates, allow=allow)
-                retrieved = fuse(alone, retrieved, self.settings.top_k)
-            turn = self.composer.turn(q, retrieved, allowed)
-            replies.append((part, self.composer.reply(turn)))
-            previous = q
-            if trace:
-                ranker = self.composer.env.ranker
-                top += [{"part": part, "searched": q.search_text, "p": round(c.p, 3), "text": c.text[:120],
-                         "source": c.source, "features": dict(ranker.contributions(c))} for c in turn.cands[:5]]
-        answer = render(message, replies)
-        if trace:
-            answer = replace(answer, trace=tuple(top))
-        if self.writer:  # the text only, and only if it adds nothing to the quotes: a passage may carry instructions
+        reading = self.read(question, history, filters)
+        answer = self.answer(reading, trace)
+        if self.writer and reading.message:  # the text only, and only if it adds nothing to the quotes
             written = self.writer.rewrite(answer).answer
             problem = drift(written, answer) if written != answer.answer else "unchanged"
             if not problem:
                 answer = replace(answer, answer=written)
             elif problem != "unchanged":
                 log.warning("LLM rewrite dropped: %s", problem)
-        if message != asked:  # a follow-up: keep the message as typed, and say how it was read
-            answer = replace(answer, question=asked, resolved=message)
+        if reading.message != reading.asked:  # a follow-up: keep the message as typed, and say how it was read
+            answer = replace(answer, question=reading.asked, resolved=reading.message)
         return answer
+
+
+@dataclass(frozen=True)
+class Reading:
+    """A message as read: as typed, as resolved against the conversation, and one turn per asking part."""
+
+    asked: str
+    message: str
+    turns: tuple[Turn, ...]
 
 
 def _has_topic(q: Query) -> bool:

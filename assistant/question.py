@@ -45,6 +45,19 @@ _INTENTS = {
         re.I,
     ),
 }
+# Finer kinds of answer than the intents: features of the ranker, which learns what answers each.
+_ASKS = {
+    "until": re.compile(r"언제\s*까지|마감|기한|until|deadline|by when", re.I),
+    "money": re.compile(r"얼마|예산|금액|비용|지원금|지원액|상금|수당|한도|억|how much|budget|funding", re.I),
+    "percent": re.compile(r"몇\s*(?:퍼센트|프로|%)|비율|율은|률은|percent|rate", re.I),
+    "url": re.compile(r"누리집|홈페이지|사이트|주소|url|website|온라인|어디서\s*신청|접수\s*(?:는|처)", re.I),
+    # yes or no: an ending that asks, and no word asking what, when, where, who or how much (_WH)
+    "yesno": re.compile(r"(?:나요|가요|까요|있나|되나|맞나|인가|니)\??\s*$|(?:할|될)\s*수\s*있|^(?:is|are|can|does|do|will)\b",
+                        re.I),
+    "list": re.compile(r"무엇무엇|어떤\s*것들|종류|분야|목록|항목|과제|들은|들이|what are|which .*s\b", re.I),
+    "person": re.compile(r"누구|담당자|과장|사무관|주무관|연구관|책임자|who", re.I),
+}
+_WH = re.compile(r"몇|얼마|언제|어디|누구|누가|무엇|뭐|무슨|어떻게|어떤|어느|왜|\b(?:what|when|where|who|how|which)\b", re.I)
 _DATE_WORDS = re.compile(r"언제|날짜|일시|기간|몇\s*월|며칠|연도|시점|기한|일정|발표일|개최일|시행일|마감|when|date", re.I)
 # A quantity: a number with a counter or unit (37개교, 1만 명, 27조 5천억원, 95%), not a date or time.
 HAS_NUMBER = re.compile(
@@ -115,6 +128,8 @@ class Query:
     ordinals: frozenset[tuple[str, int]]  # ("번째", 2) for "두 번째 회의", ("회", 8) for "제8회"
     intents: frozenset[str]
     english: bool
+    counter: re.Pattern[str] | None = None  # the count the question asks with ("몇 개교" -> 37개교, 20개 학교)
+    asks: frozenset[str] = frozenset()  # the kinds of answer it wants: intents, and until, money, url, yesno, list …
     scope: str = ""  # words of the message's context or of an earlier part: searched for, never required
 
     @property
@@ -178,18 +193,18 @@ class Analyzer:
         intents = frozenset(k for k, rx in _INTENTS.items() if rx.search(question))
         if "date" in intents and "number" in intents and not _DATE_WORDS.search(question):
             intents -= {"date"}  # "몇 살까지", "몇 개 시도까지": 까지 bounds a number, not a date
+        # One generic pattern per thing asked ("몇 편 … 얼마" -> a count, an amount): the counter the question
+        # asks with ("몇 개" against "6대", "몇 곳" against "446개 기관") is a feature the ranker weighs
+        # (counter), never a requirement.
         needs: list[re.Pattern[str]] = []
+        counters: list[re.Pattern[str]] = []
         if "number" in intents:
             for m in _ASKED_NUMBER.finditer(question):
                 counter = m.group(1)
-                if counter == "개":  # "몇 개 학급" is answered by "3,000여 학급", "몇 개" by "4개"
-                    after = re.match(r"\s*([가-힣]{1,4}?)(?:이|가|은|는|을|를|의|에|로|\s|$)", question[m.end():])
-                    noun = re.escape(after.group(1)) if after and after.group(1) else ""
-                    needs.append(re.compile(rf"\d[\d,.]*\s?(?:여\s?)?(?:개|곳{'|' + noun if noun else ''})"))
-                elif counter:
+                if counter:
                     unit = counter_answers().get(counter, re.escape(counter))
-                    # a count, not a year: "몇 년간" is answered by "4년", not by "2023년"
-                    needs.append(re.compile(rf"(?<![\d,.])(?!(?:19|20)\d\d\s?년)\d[\d,.]*\s?(?:만|천|백)?\s?(?:여\s?)?(?:{unit})"))
+                    counters.append(re.compile(rf"(?<![\d,.])(?!(?:19|20)\d\d\s?년)\d[\d,.]*\s?(?:만|천|백)?\s?(?:여\s?)?(?:{unit})"))
+                    needs.append(PERCENT if counter in ("퍼센트", "프로", "%") else HAS_NUMBER)
                 elif m.group(0) == "얼마" and not question[m.end():].startswith("나") and (
                         _MONEY_WORDS.search(question) or not _COUNT_WORDS.search(question)):
                     needs.append(MONEY)  # "얼마의 재정 지원", "얼마까지 빌릴": an amount of money
@@ -205,8 +220,12 @@ class Analyzer:
         years = tuple(dict.fromkeys(y or f"20{yy}" for y, yy in YEAR.findall(question)))
         names = self._names_in(question)
         name_words = frozenset(t for t in concepts if any(t in form for forms in names for form in forms))
+        asks = frozenset(k for k, rx in _ASKS.items() if rx.search(question)) | intents
+        if _WH.search(question):
+            asks -= {"yesno"}
         return Query(question, repaired, tuple(toks), weights, concepts, focus, tuple(needs), years, anchor, alternatives,
-                     subject_of(source), names, name_words, ordinals(question), intents, english)
+                     subject_of(source), names, name_words, ordinals(question), intents, english,
+                     counter=counters[0] if counters else None, asks=asks)
 
     def with_scope(self, q: Query, context: str) -> Query:
         """The query with the specific nouns of the message's context as search-only scope words

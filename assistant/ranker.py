@@ -1,65 +1,158 @@
-"""The fitted answer ranker: a logistic regression over the candidate features, and the thresholds
-that decide whether the best candidate answers and which others join it.
+"""The fitted answer ranker and the separate decision to answer.
 
-Weights and thresholds are data (assistant/data/ranker.json), written by `python -m evals.fit`
-from the dev split of the gold set with k-fold cross-validation; none is set by hand.
+- The ranker orders one part's candidate units: gradient-boosted trees fitted across each part's
+  candidates (LightGBM's LambdaMART), over the features of features.py. Its scores compare candidates
+  of one part only; each candidate's `p` is its softmax share of the part.
+- The decision says whether the best candidate answers at all: a logistic regression over the part's
+  best scores, the margin between them, how much of the question the best unit and its passage cover,
+  and whether the retrievers agree. It is fitted on out-of-fold rankings and outcomes, so its output is
+  a probability of being right; the part is answered from the best candidate when it reaches `answer`.
+
+Both are data (assistant/data/ranker.json), written by `python -m evals.fit` with cross-validation
+grouped by document; no weight or threshold here is set by hand.
 """
 
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from assistant.candidates import Candidate
 
 MODEL = Path(__file__).with_name("data") / "ranker.json"
+# Features of the best candidate the decision reads, beside the part-level ones (decision_row).
+TOP_FEATURES = ("cover", "cover_unit", "cover_line", "chars_unit", "chars_line", "needs_frac", "no_needs", "counter",
+                "focus", "anchor", "names", "other_year", "chunk_dense", "chunk_bm25", "hit_rank", "dense_rel",
+                "title_cover", "topic_cover", "caption", "heading", "row", "q_len", "english", "scoped", "follows",
+                "ask_number", "ask_date", "ask_contact", "ask_overview", "ask_yesno", "ask_list")
+PART_FEATURES = ("s1", "margin", "share1", "share2", "s1_minus_mean", "same_doc_top5", "both_retrievers", "n_cands")
+DECISION = (*PART_FEATURES, *(f"top_{n}" for n in TOP_FEATURES))
+
+
+def decision_row(cands: list[Candidate]) -> list[float]:
+    """The decision's features of one part, from its candidates sorted best first (scores set)."""
+    if not cands:
+        return [0.0] * len(DECISION)
+    s = [c.score for c in cands]
+    top = cands[0]
+    second = s[1] if len(s) > 1 else s[0] - 5.0
+    share2 = cands[1].p if len(cands) > 1 else 0.0
+    same = sum(1 for c in cands[:5] if c.source == top.source) / min(5, len(cands))
+    both = float(top.hit.dense_rank is not None and top.hit.bm25_rank is not None)
+    part = [s[0], s[0] - second, top.p, share2, s[0] - float(np.mean(s)), same, both, math.log(1 + len(cands))]
+    return part + [top.features.get(n, 0.0) for n in TOP_FEATURES]
 
 
 @dataclass(frozen=True)
-class Ranker:
-    """Standardised features · coefficients + intercept, through the logistic function."""
+class Decision:
+    """P(the best candidate answers the part): a standardised logistic regression."""
 
-    features: tuple[str, ...]
     mean: np.ndarray
     scale: np.ndarray
     coef: np.ndarray
     intercept: float
-    answer_min: float  # the best candidate answers only with at least this probability
-    extra_min: float  # another candidate joins the answer with at least this share of the best one's probability
+
+    def probability(self, rows: np.ndarray) -> np.ndarray:
+        """The probability of each row (one row a part)."""
+        z = ((rows - self.mean) / self.scale) @ self.coef + self.intercept
+        return 1.0 / (1.0 + np.exp(-z))
+
+    def to_dict(self) -> dict[str, Any]:
+        """Its JSON form."""
+        return {"features": list(DECISION), "mean": self.mean.round(6).tolist(), "scale": self.scale.round(6).tolist(),
+                "coef": self.coef.round(6).tolist(), "intercept": round(self.intercept, 6)}
 
     @classmethod
-    def from_dict(cls, d: dict[str, object]) -> Ranker:
-        """A ranker from its JSON form."""
-        t = d["thresholds"]
-        assert isinstance(t, dict)
-        return cls(tuple(d["features"]), np.asarray(d["mean"], dtype=np.float64),  # type: ignore[arg-type]
-                   np.asarray(d["scale"], dtype=np.float64), np.asarray(d["coef"], dtype=np.float64),  # type: ignore[arg-type]
-                   float(d["intercept"]), float(t["answer"]), float(t["extra"]))  # type: ignore[arg-type]
+    def from_dict(cls, d: dict[str, Any]) -> Decision:
+        """From its JSON form (the feature list must be this code's)."""
+        if tuple(d["features"]) != DECISION:
+            raise ValueError("the decision model was fitted on other features: refit with python -m evals.fit")
+        return cls(np.asarray(d["mean"], float), np.asarray(d["scale"], float), np.asarray(d["coef"], float),
+                   float(d["intercept"]))
+
+
+@dataclass(frozen=True)
+class Ranker:
+    """The candidate ranker (a LightGBM booster over `features`), the decision, and the two thresholds."""
+
+    features: tuple[str, ...]
+    booster: Any  # lightgbm.Booster; None ranks by cover (before any fit: the fit's own first pass)
+    decision: Decision | None
+    answer_min: float  # the decision's probability from which the best candidate answers
+    extra_min: float  # another candidate joins the answer with at least this share of the best one's p
+    units: int = 3  # quotes one part's answer may join
 
     def matrix(self, cands: list[Candidate]) -> np.ndarray:
         """The candidates' features in the model's order."""
         return np.array([[c.features.get(n, 0.0) for n in self.features] for c in cands], dtype=np.float64)
 
+    def raw(self, x: np.ndarray) -> np.ndarray:
+        """Ranking scores of feature rows."""
+        if self.booster is None:
+            return x[:, self.features.index("cover")] if "cover" in self.features else np.zeros(len(x))
+        return np.asarray(self.booster.predict(x, num_threads=1), dtype=np.float64)
+
     def score(self, cands: list[Candidate]) -> None:
-        """Set each candidate's probability (in place)."""
+        """Set each candidate's score and its softmax share p of the part (in place)."""
         if not cands:
             return
-        z = ((self.matrix(cands) - self.mean) / self.scale) @ self.coef + self.intercept
-        for c, p in zip(cands, 1.0 / (1.0 + np.exp(-z))):
-            c.p = float(p)
+        assign(cands, self.raw(self.matrix(cands)))
+
+    def confidence(self, cands: list[Candidate]) -> float:
+        """The decision's probability that the best of these (sorted) candidates answers."""
+        if not cands:
+            return 0.0
+        if self.decision is None:
+            return cands[0].p
+        return float(self.decision.probability(np.array([decision_row(cands)]))[0])
 
     def contributions(self, c: Candidate, top: int = 5) -> list[tuple[str, float]]:
-        """The features that moved one candidate's score most (for `ask -v`)."""
-        x = (np.array([c.features.get(n, 0.0) for n in self.features]) - self.mean) / self.scale
-        parts = sorted(zip(self.features, x * self.coef), key=lambda kv: -abs(kv[1]))
+        """The features that moved one candidate's score most (SHAP values of the trees, for `ask -v`)."""
+        if self.booster is None:
+            return []
+        shap = self.booster.predict(self.matrix([c]), pred_contrib=True, num_threads=1)[0][:-1]
+        parts = sorted(zip(self.features, shap), key=lambda kv: -abs(kv[1]))
         return [(n, round(float(v), 2)) for n, v in parts[:top]]
+
+    def to_dict(self, fitted_on: dict[str, Any]) -> dict[str, Any]:
+        """Its JSON form, with what it was fitted on."""
+        assert self.booster is not None and self.decision is not None
+        return {"features": list(self.features),
+                "thresholds": {"answer": self.answer_min, "extra": self.extra_min, "units": self.units},
+                "decision": self.decision.to_dict(), "fitted_on": fitted_on, "booster": self.booster.model_to_string()}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Ranker:
+        """A ranker from its JSON form."""
+        import lightgbm
+
+        t = d["thresholds"]
+        booster = lightgbm.Booster(model_str=d["booster"])
+        return cls(tuple(d["features"]), booster, Decision.from_dict(d["decision"]), float(t["answer"]), float(t["extra"]),
+                   int(t["units"]))
+
+    @classmethod
+    def untrained(cls, features: tuple[str, ...]) -> Ranker:
+        """Ranks by cover and never decides: what the fit featurises with."""
+        return cls(features, None, None, 1.01, 1.0)
+
+
+def assign(cands: list[Candidate], scores: np.ndarray) -> None:
+    """Give candidates their scores and softmax shares."""
+    z = np.exp(scores - scores.max())
+    shares = z / z.sum()
+    for c, s, p in zip(cands, scores, shares):
+        c.score = float(s)
+        c.p = float(p)
 
 
 @cache
 def load(path: Path = MODEL) -> Ranker:
-    """The shipped model, read once."""
+    """The shipped model (or another file, e.g. a fit not yet committed), read once."""
     return Ranker.from_dict(json.loads(path.read_text(encoding="utf-8")))

@@ -29,11 +29,12 @@ class Hit:
     score: float
     dense_rank: int | None
     bm25_rank: int | None
+    dense_sim: float | None = None  # cosine of query and chunk (compressed, 0.84-0.91: compared within a question only)
 
 
 @dataclass(frozen=True)
 class Retrieved:
-    """The hits of one search and the query's embedding (reused to score units)."""
+    """The hits of one search and the query's embedding."""
 
     hits: list[Hit]
     vector: np.ndarray
@@ -75,8 +76,8 @@ class Retriever:
         """The query embedding (e5 "query:" side), normalised."""
         return np.asarray(self.embedder.get_query_embedding(text), dtype=np.float32)
 
-    def dense(self, vector: np.ndarray, k: int, sources: list[str] | None = None) -> list[int]:
-        """Indices of the k chunks nearest to the query vector (only of these documents, if given)."""
+    def dense(self, vector: np.ndarray, k: int, sources: list[str] | None = None) -> list[tuple[int, float]]:
+        """The k chunks nearest to the query vector (only of these documents, if given): index and cosine."""
         from llama_index.core.vector_stores.types import (
             FilterOperator,
             MetadataFilter,
@@ -94,7 +95,7 @@ class Retriever:
         found = [(by_id[i], s) for i, s in zip(result.ids or [], result.similarities or []) if i in by_id]
         # The same passage in two documents (a joint release) has one vector twice: HNSW returns such
         # ties in any order, so they are ordered by corpus position and the answer does not depend on it.
-        return [i for i, _ in sorted(found, key=lambda f: (-round(f[1], 6), f[0]))]
+        return sorted(found, key=lambda f: (-round(f[1], 6), f[0]))
 
     def search(self, text: str, k: int = 12, candidates: int = 30,
                allow: Callable[[StoredChunk], bool] | None = None) -> Retrieved:
@@ -108,16 +109,17 @@ class Retriever:
             sources = sorted({items[i].chunk.source for i in np.flatnonzero(ok)})
         order = [int(i) for i in _top(scores, candidates) if scores[i] > 0]
         vector = self.embed(text)
-        dense = self.dense(vector, candidates, sources)
+        nearest = self.dense(vector, candidates, sources)
         if allow is not None:
-            dense = [i for i in dense if allow(items[i])]
-        d_rank = {idx: r for r, idx in enumerate(dense)}
+            nearest = [(i, s) for i, s in nearest if allow(items[i])]
+        sim = dict(nearest)
+        d_rank = {idx: r for r, (idx, _) in enumerate(nearest)}
         b_rank = {idx: r for r, idx in enumerate(order)}
         fused: dict[int, float] = {}
         for idx in set(d_rank) | set(b_rank):
             fused[idx] = sum(1.0 / (RRF_K + rank[idx] + 1) for rank in (d_rank, b_rank) if idx in rank)
         best = sorted(fused, key=lambda i: (-fused[i], i))[:k]
-        return Retrieved([Hit(items[i], i, fused[i], d_rank.get(i), b_rank.get(i)) for i in best], vector)
+        return Retrieved([Hit(items[i], i, fused[i], d_rank.get(i), b_rank.get(i), sim.get(i)) for i in best], vector)
 
 
 def _top(scores: np.ndarray, k: int) -> list[int]:

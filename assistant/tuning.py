@@ -14,7 +14,6 @@ from dataclasses import dataclass
 class Tuning:
     """Numbers of the rule-based strategies."""
 
-    max_units: int = 3  # quotes in one part's answer
     list_items: int = 4  # lines taken after a sentence that announces a list ("다음과 같은 네 가지")
     match_min: float = 0.6  # share of the question a title, heading or line must cover to be "the one asked"
     section_min: float = 0.75  # share of the question a section heading (and title) must cover

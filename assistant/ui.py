@@ -15,6 +15,7 @@ from assistant.export import export
 from assistant.facts import fact_rows
 from assistant.filters import Filters
 from assistant.inputs import BadInput, clean_dates, clean_history, clean_letter, clean_question
+from assistant.live import Live, NotReady
 from assistant.uitext import CSS, EXAMPLES, HEAD, INTRO, LETTER_EXAMPLE, contacts_table
 from assistant.viewer import SourceFiles
 from core import store
@@ -30,16 +31,36 @@ CONCURRENCY = 4  # answers computed at once; chosen from a 50-user sweep of 1, 2
 
 
 class Shell:
-    """What the event handlers share: the engine, the allow-listed source files and the feedback store."""
+    """What the event handlers share: the (live) engine, the allow-listed source files and the feedback store."""
 
-    def __init__(self, engine: Engine, root: Path) -> None:
-        self.engine = engine
-        db = engine.db
-        self.files = SourceFiles(db, root, Path(engine.settings.corpus_dir))
-        self.publishers = store.publishers(db)
-        self.db = store.connect(Path(engine.settings.index_dir))  # the feedback's own connection
+    def __init__(self, live: Live, root: Path) -> None:
+        self.live = live
+        settings = live.settings
+        self.db = store.connect(Path(settings.index_dir), create=True)  # the viewer's and the feedback's own connection
+        self.root = root
+        self._files = SourceFiles(self.db, root, Path(settings.corpus_dir))
+        self._files_of: object = live.current
+        self.publishers = store.publishers(self.db)
         self.lock = threading.Lock()
         self.out_dir = Path(tempfile.mkdtemp(prefix="policy-drafts-"))
+
+    @property
+    def files(self) -> SourceFiles:
+        """The viewer's allow-list, read again once the engine was rebuilt over more documents."""
+        current = self.live.current
+        if current is not self._files_of:
+            with self.lock:
+                self._files = SourceFiles(self.db, self.root, Path(self.live.settings.corpus_dir))
+                self._files_of = current
+        return self._files
+
+    @property
+    def engine(self) -> Engine:
+        """The engine over what is indexed now (BadInput while nothing is: the page says why)."""
+        try:
+            return self.live.engine
+        except NotReady as exc:
+            raise BadInput(str(exc)) from None
 
     def filters(self, publisher: str, since: str, until: str) -> Filters:
         """The chosen filter (BadInput for a malformed date)."""
@@ -98,12 +119,14 @@ def api_result(shell: Shell, question: Any, history: Any, publisher: Any, since:
                 "error": str(exc)}
 
 
-def build_app(engine: Engine, root: Path | None = None) -> gr.Blocks:
-    """The chat, the draft tab, the contact finder and the `ask` API over engine; no retrieval logic here."""
+def build_app(engine: Engine | Live, root: Path | None = None) -> gr.Blocks:
+    """The chat, the draft tab, the contact finder and the `ask` API over engine (a Live one while the
+    corpus is indexed beside it); no retrieval logic here."""
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
     import gradio as gr
 
-    shell = Shell(engine, root or Path.cwd())
+    live = engine if isinstance(engine, Live) else Live.fixed(engine)
+    shell = Shell(live, root or Path.cwd())
 
     def respond(message: str, answers: list[Answer], publisher: str, since: str, until: str,
                 progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:  # noqa: B008 (Gradio's idiom)
@@ -156,6 +179,7 @@ def build_app(engine: Engine, root: Path | None = None) -> gr.Blocks:
                    progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:  # noqa: B008
         try:
             progress(0.2, desc="민원 내용을 나누어 답을 찾는 중…")
+            engine = shell.engine
             draft = build_draft(answer_letter(engine, clean_letter(letter), shell.filters(publisher, since, until)),
                                 engine.facts)
         except BadInput as exc:
@@ -168,7 +192,17 @@ def build_app(engine: Engine, root: Path | None = None) -> gr.Blocks:
         return tuple(gr.update(value=p) for p in shell.draft_files(draft, text))
 
     def find_contacts(query: str) -> str:
-        return contacts_table(fact_rows(engine.facts, "contacts", (query or "").strip()[:200] or None))
+        try:
+            facts = shell.engine.facts
+        except BadInput as exc:
+            return cards.notice_html(str(exc))
+        return contacts_table(fact_rows(facts, "contacts", (query or "").strip()[:200] or None))
+
+    def index_status() -> tuple[Any, ...]:
+        st = live.status()
+        text = st.banner()
+        html = f'<div class="index-banner" role="status">{cards.inert(text)}</div>' if text else ""
+        return html, gr.Timer(active=st.indexing)
 
     def ask_api(question: str, history: list[dict[str, str]] | None = None, publisher: str = "", since: str = "",
                 until: str = "") -> dict[str, Any]:
@@ -181,6 +215,10 @@ def build_app(engine: Engine, root: Path | None = None) -> gr.Blocks:
         draft_state = gr.State(None)
         fb_id = gr.State(0)
         gr.Markdown(INTRO)
+        banner = gr.HTML(elem_id="index-status")
+        ticker = gr.Timer(2.0, active=live.status().indexing)
+        ticker.tick(index_status, None, [banner, ticker], show_progress="hidden", **private)
+        app.load(index_status, None, [banner, ticker], show_progress="hidden", **private)
         with gr.Accordion("검색 범위 (부처·기간)", open=False, elem_id="filters"):
             with gr.Row():
                 publisher = gr.Dropdown([ALL, *shell.publishers], value=ALL, label="부처", elem_id="publisher")
@@ -247,7 +285,7 @@ def build_app(engine: Engine, root: Path | None = None) -> gr.Blocks:
     return app
 
 
-def serve(engine: Engine, host: str, port: int, auth: Any = None, concurrency: int = CONCURRENCY) -> None:
+def serve(engine: Engine | Live, host: str, port: int, auth: Any = None, concurrency: int = CONCURRENCY) -> None:
     """Launch on host:port: no share link, no analytics, system fonts only (no remote assets)."""
     import gradio as gr
 

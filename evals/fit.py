@@ -1,49 +1,72 @@
-"""Fit the answer ranker on the dev split, with k-fold cross-validation, and write ranker.json.
+"""Fit the answer ranker and the decision to answer, cross-validated by document; write a new ranker file.
 
-    python -m evals.fit [--index .index] [--folds 5] [--out assistant/data/ranker.json]
+    python -m evals.fit [--index .index] [--folds 5] [--out .fit/ranker.json] [--cache .fit/items.pkl]
 
-1. Every dev question is analysed, retrieved and featurised once by the real engine.
-2. A candidate is labelled as answering when it holds every fact of the question, or holds the
-   gold support (or lies inside it) and one of its facts, in the gold document.
-3. A logistic regression on standardised features is fitted fold by fold (grouped by question):
-   each question's candidates are scored by a model that never saw it.
-4. The two thresholds (answer or refuse; let another candidate join) are chosen on those
-   out-of-fold scores by running the real strategies and scorers; the cross-validated numbers use
-   thresholds chosen without the fold being scored.
-5. The final model is fitted on all dev questions and written with its thresholds.
+1. Every question of the training sets (evals/train/*.jsonl) and the dev set (evals/gold.jsonl) is
+   read by the engine's own loop (Engine.read: parts, topic carry-over, letter scope, fused searches,
+   candidates, features), exactly as `ask` reads it.
+2. Each part is matched to its labelled part; a candidate is labelled as answering when it holds every
+   fact of the part, or holds the gold support (or lies inside it) and one of its facts, in the gold
+   document.
+3. Folds are grouped by document: no document of a held-out fold is in its training folds (and, for
+   comparison, by question). In each fold a LambdaMART ranker (LightGBM) is fitted across each part's
+   candidates and ranks the held-out parts.
+4. The decision to answer is a logistic regression over each part's out-of-fold ranking (its best
+   scores, margin, cover, retriever agreement), fitted on out-of-fold outcomes (does the best candidate
+   answer?). Its own out-of-fold probabilities, by the same folds, choose the thresholds (answer, and
+   let another candidate join) by running the real strategies and scorers; the cross-validated numbers
+   use thresholds chosen without the fold being scored.
+5. The final ranker and decision are fitted on everything and written to --out with their thresholds
+   and the CV table. The engine keeps loading assistant/data/ranker.json until that file is replaced
+   (commit it to ship): `ask --ranker .fit/ranker.json` and `eval --ranker …` try a fit first.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import pickle
+import time
+from collections import defaultdict
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from assistant.engine import Engine
+from assistant.engine import Engine, Reading
 from assistant.features import NAMES
-from assistant.ranker import MODEL, Ranker
+from assistant.ranker import DECISION, Decision, Ranker, assign, decision_row
 from assistant.render import render
 from assistant.settings import load_settings
-from assistant.strategies.base import Turn
 from core.text import fold
-from evals.scorers import Case, citation_hit, fact_ok, load_cases
+from evals.scorers import Case, citation_hit, fact_ok, load_cases, parts_ok
 
-ANSWER_GRID = np.round(np.arange(0.0, 0.8, 0.02), 3)
-EXTRA_GRID = (0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 1.01)
+ANSWER_GRID = np.round(np.arange(0.02, 0.9, 0.02), 3)
+EXTRA_GRID = (0.0, 0.05, 0.2, 0.5)
+UNITS_GRID = (1, 2, 3)
+TRAIN = "evals/train"
+DEV = "evals/gold.jsonl"
+LGB = {"objective": "lambdarank", "metric": "ndcg", "eval_at": [1, 3], "learning_rate": 0.05, "num_leaves": 15,
+       "min_data_in_leaf": 20, "feature_fraction": 0.8, "bagging_fraction": 0.8, "bagging_freq": 1,
+       "lambdarank_truncation_level": 10, "verbose": -1, "num_threads": 2, "seed": 7, "deterministic": True}
+ROUNDS = 300
 
 
 @dataclass
 class Item:
-    """One dev question: its parts' turns, and the labels of every candidate."""
+    """One labelled question read by the engine: its reading, each part's gold case and candidate labels."""
 
     case: Case
-    turns: list[tuple[str, Turn]]
+    reading: Reading
+    golds: list[Case]
     labels: list[np.ndarray]
+
+    @property
+    def document(self) -> str:
+        """The document it is about: the unit of the document-grouped folds."""
+        return self.case.source_hint or f"(none) {self.case.id}"
 
 
 def label(case: Case, text: str, source: str) -> int:
@@ -52,41 +75,100 @@ def label(case: Case, text: str, source: str) -> int:
         return 0
     flat, support = fold(text), fold(case.support)
     have = [any(fold(a) in flat for a in g) for g in case.facts]
-    overlap = support in flat or (len(flat) >= 10 and flat in support)
+    overlap = bool(support) and (support in flat or (len(flat) >= 10 and flat in support))
     return int((bool(have) and all(have)) or (overlap and (any(have) or not case.facts)))
 
 
+def answered(case: Case, cands: list[Any], units: int = 3) -> int:
+    """1 when the best candidate, with the next of its document up to `units` quotes, holds what the
+    case asks: what the decision to answer learns to predict."""
+    if not cands:
+        return 0
+    top = cands[0]
+    same = [c for c in cands if c.source == top.source][:units]
+    if label(case, top.text, top.source):
+        return 1
+    if not case.answerable or not case.facts or (case.kind != "crossdoc" and Path(top.source).stem != case.source_hint):
+        return 0
+    flat = fold(" ".join(c.text for c in same))
+    return int(all(any(fold(a) in flat for a in g) for g in case.facts))
+
+
+def gold_part(case: Case, part: str) -> Case:
+    """The labelled part an engine part asks (by character overlap); the case itself when it has none."""
+    if not case.parts:
+        return case
+    grams = _grams(part)
+    return max(case.parts, key=lambda p: len(grams & _grams(p.question)) / (len(_grams(p.question)) or 1))
+
+
+def _grams(text: str) -> set[str]:
+    flat = fold(text)
+    return {flat[i : i + 2] for i in range(len(flat) - 1)}
+
+
 def build(engine: Engine, cases: list[Case]) -> list[Item]:
-    """Turns and labels of every case, through the real engine's analysis and features."""
-    from assistant.message import split_message
+    """Readings and labels of every case, through the engine's own loop."""
+    from tqdm import tqdm
 
     items = []
-    for case in cases:
-        turns = []
-        for part in split_message(case.question).parts:
-            q = engine.analyzer.analyse(part)
-            retrieved = engine.retriever.search(q.search_text, k=engine.settings.top_k,
-                                                candidates=engine.settings.candidates)
-            turns.append((part, engine.composer.turn(q, retrieved)))
-        labels = [np.array([label(case, c.text, c.source) for c in t.cands], dtype=np.int64) for _, t in turns]
-        items.append(Item(case, turns, labels))
+    for case in tqdm(cases, desc="reading", unit="q", mininterval=10):
+        reading = engine.read(case.question)
+        golds = [gold_part(case, t.part) for t in reading.turns]
+        labels = [np.array([label(g, c.text, c.source) for c in t.cands], dtype=np.int64)
+                  for g, t in zip(golds, reading.turns)]
+        items.append(Item(case, reading, golds, labels))
     return items
 
 
-def matrix(items: list[Item]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Features, labels and the question index of every candidate."""
-    xs, ys, gs = [], [], []
-    for g, it in enumerate(items):
-        for (_, turn), lab in zip(it.turns, it.labels):
-            for c, y in zip(turn.cands, lab):
-                xs.append([c.features.get(n, 0.0) for n in NAMES])
-                ys.append(y)
-                gs.append(g)
-    return np.array(xs, dtype=np.float64), np.array(ys), np.array(gs)
+def matrix(items: list[Item], idx: list[int]) -> tuple[np.ndarray, np.ndarray, list[int]]:
+    """Features, labels and the group sizes (one group a part) of the given items."""
+    xs: list[list[float]] = []
+    ys: list[int] = []
+    sizes: list[int] = []
+    for i in idx:
+        for t, lab in zip(items[i].reading.turns, items[i].labels):
+            if not t.cands:
+                continue
+            xs.extend([c.features.get(n, 0.0) for n in NAMES] for c in t.cands)
+            ys.extend(lab.tolist())
+            sizes.append(len(t.cands))
+    return np.array(xs, dtype=np.float64), np.array(ys), sizes
 
 
-def fit_model(x: np.ndarray, y: np.ndarray, c_reg: float) -> Ranker:
-    """A standardised logistic regression (thresholds filled in later)."""
+def fit_booster(items: list[Item], idx: list[int]) -> Any:
+    """A LambdaMART ranker over these items' parts (parts without an answering candidate teach nothing)."""
+    import lightgbm
+
+    keep = [i for i in idx if any(lab.any() for lab in items[i].labels)]
+    x, y, sizes = matrix(items, keep)
+    return lightgbm.train(LGB, lightgbm.Dataset(x, y, group=sizes, feature_name=list(NAMES)), num_boost_round=ROUNDS)
+
+
+def rank(items: list[Item], idx: list[int], booster: Any) -> None:
+    """Score and sort the parts of these items with one booster (in place)."""
+    ranker = Ranker(NAMES, booster, None, 0.0, 1.0)
+    for i in idx:
+        for t in items[i].reading.turns:
+            if t.cands:
+                assign(t.cands, ranker.raw(ranker.matrix(t.cands)))
+                t.cands.sort(key=lambda c: (-c.score, c.rank, c.unit.seq))
+
+
+def decision_rows(items: list[Item]) -> tuple[np.ndarray, np.ndarray, list[tuple[int, int]]]:
+    """Each part's decision features (from its current ranking) and whether its best citable candidate answers."""
+    rows, ys, where = [], [], []
+    for i, it in enumerate(items):
+        for j, (t, g) in enumerate(zip(it.reading.turns, it.golds)):
+            cands = t.citable()
+            rows.append(decision_row(cands))
+            ys.append(answered(g, cands))
+            where.append((i, j))
+    return np.array(rows, dtype=np.float64), np.array(ys), where
+
+
+def fit_decision(x: np.ndarray, y: np.ndarray, c_reg: float = 0.5) -> Decision:
+    """A standardised logistic regression."""
     from sklearn.linear_model import LogisticRegression
 
     mean = x.mean(axis=0)
@@ -94,127 +176,206 @@ def fit_model(x: np.ndarray, y: np.ndarray, c_reg: float) -> Ranker:
     scale[scale == 0] = 1.0
     model = LogisticRegression(C=c_reg, max_iter=5000)
     model.fit((x - mean) / scale, y)
-    return Ranker(NAMES, mean, scale, model.coef_[0], float(model.intercept_[0]), 0.0, 1.0)
+    return Decision(mean, scale, model.coef_[0], float(model.intercept_[0]))
 
 
-def outcomes(engine: Engine, item: Item, ranker: Ranker, extra: float) -> dict[str, Any]:
-    """The case answered with selection allowed (A) and declined (B): route, best p, fact, hit."""
-    out: dict[str, Any] = {}
+def folds_of(items: list[Item], k: int, by: str) -> np.ndarray:
+    """The fold of each item: grouped by document (no document in two folds) or by question. A group's
+    fold is a stable hash of its name, balanced by greedy size so that no fold is empty."""
+    key = [it.document if by == "document" else it.case.id.split(".")[0] for it in items]
+    size: dict[str, int] = defaultdict(int)
+    for g in key:
+        size[g] += 1
+    load = [0] * k
+    fold_of: dict[str, int] = {}
+    for g in sorted(size, key=lambda g: (-size[g], hashlib.sha1(g.encode()).hexdigest())):
+        f = min(range(k), key=lambda f: load[f])
+        fold_of[g] = f
+        load[f] += size[g]
+    return np.array([fold_of[g] for g in key])
+
+
+Grid = tuple[float, float, int]  # answer, extra, units
+
+
+def outcomes(engine: Engine, item: Item, grid: Grid) -> dict[str, Any]:
+    """The case answered with the real strategies under these thresholds: fact, hit, refusal, parts."""
     env = engine.composer.env
-    for name, answer_min in (("A", 0.0), ("B", 1.01)):
-        env.ranker = replace(ranker, answer_min=answer_min, extra_min=extra)
-        replies = []
-        best_p = 0.0
-        for part, turn in item.turns:
-            ranker.score(turn.cands)
-            turn.cands.sort(key=lambda c: (-c.p, c.rank, c.unit.seq))
-            best_p = max(best_p, turn.cands[0].p if turn.cands else 0.0)
-            replies.append((part, engine.composer.reply(turn)))
-        answer = render(item.case.question, replies).to_dict()
-        out[name] = {"route": "+".join(r.route for _, r in replies), "p": best_p, "answerable": answer["answerable"],
-                     "fact": fact_ok(item.case, answer), "hit": citation_hit(item.case, answer, Path.cwd())}
+    base = env.ranker
+    env.ranker = replace(base, answer_min=grid[0], extra_min=grid[1], units=grid[2])
+    try:
+        replies = engine.composer.replies(list(item.reading.turns))
+    finally:
+        env.ranker = base
+    answer = render(item.case.question, [(t.part, r) for t, r in zip(item.reading.turns, replies)]).to_dict()
+    case = item.case
+    out = {"answerable": answer["answerable"], "fact": fact_ok(case, answer), "hit": citation_hit(case, answer, Path.cwd())}
+    if case.parts:
+        out["parts"] = parts_ok(case, answer)
     return out
 
 
-def metrics(items: list[Item], outs: list[dict[str, Any]], answer_min: float) -> dict[str, float]:
-    """Fact, hit and refusal accuracy when selection answers only when its best candidate's
-    (out-of-fold) probability is answer_min or above."""
-    facts, hits, refusals = [], [], []
-    for it, o in zip(items, outs):
-        use = o["A"] if ("selection" not in o["A"]["route"] or o["A"]["p"] >= answer_min) else o["B"]
-        if it.case.answerable:
-            facts.append(use["fact"])
-            hits.append(use["hit"])
-        else:
-            refusals.append(not use["answerable"])
+def summary(items: list[Item], outs: list[dict[str, Any]]) -> dict[str, float]:
+    """Fact, hit, refusal and the objective (the worse of answering right and refusing right)."""
+    facts = [o["fact"] for it, o in zip(items, outs) if it.case.answerable]
+    hits = [o["hit"] for it, o in zip(items, outs) if it.case.answerable]
+    refusals = [not o["answerable"] for it, o in zip(items, outs) if not it.case.answerable]
     fact = float(np.mean(facts)) if facts else 0.0
     hit = float(np.mean(hits)) if hits else 0.0
     refusal = float(np.mean(refusals)) if refusals else 1.0
-    # the targets ask for both at once (answered right, and refused when the documents do not say):
-    # the worse of the two is what to raise; ties go to the better answers
     answered = (fact + hit) / 2
-    return {"fact": fact, "hit": hit, "refusal": refusal, "objective": min(answered, refusal) + 0.01 * answered}
+    return {"fact": fact, "hit": hit, "refusal": refusal, "n": len(items),
+            "objective": min(answered, refusal) + 0.01 * answered}
 
 
-def choose(items: list[Item], table: dict[float, list[dict[str, Any]]]) -> tuple[float, float, dict[str, float]]:
-    """The (extra, answer) thresholds with the best objective on these items."""
-    best: tuple[float, float, dict[str, float]] | None = None
-    for extra, outs in table.items():
-        for a in ANSWER_GRID:
-            m = metrics(items, outs, float(a))
-            if best is None or m["objective"] > best[2]["objective"] + 1e-9:
-                best = (extra, float(a), m)
-    assert best is not None
-    return best
+class Table:
+    """Outcomes of every item under every (answer, extra, units) thresholds, computed once."""
+
+    def __init__(self, engine: Engine, items: list[Item]) -> None:
+        from tqdm import tqdm
+
+        self.grid: list[Grid] = [(float(a), e, u) for u in UNITS_GRID for e in EXTRA_GRID for a in ANSWER_GRID]
+        self.outs: dict[Grid, list[dict[str, Any]]] = {g: [] for g in self.grid}
+        for it in tqdm(items, desc="outcomes", unit="q", mininterval=10):
+            confidences = sorted({round(t.confidence, 6) for t in it.reading.turns})
+            memo: dict[tuple[Any, ...], dict[str, Any]] = {}
+            for g in self.grid:
+                # only which parts pass the threshold matters: one run per distinct pattern
+                key = (g[1], g[2], *(c >= g[0] for c in confidences))
+                if key not in memo:
+                    memo[key] = outcomes(engine, it, g)
+                self.outs[g].append(memo[key])
+
+    def best(self, items: list[Item], idx: list[int]) -> tuple[Grid, dict[str, float]]:
+        """The thresholds with the best objective over these items."""
+        scored = [(g, summary([items[i] for i in idx], [self.outs[g][i] for i in idx])) for g in self.grid]
+        return max(scored, key=lambda gs: (round(gs[1]["objective"], 9), -gs[0][0]))
+
+
+def cross_validate(engine: Engine, items: list[Item], fold: np.ndarray, k: int, log: Any) -> tuple[Table, np.ndarray]:
+    """Out-of-fold rankings and decisions; the outcome table under them; the decision's OOF probabilities."""
+    for f in range(k):
+        start = time.perf_counter()
+        train = [i for i in range(len(items)) if fold[i] != f]
+        test = [i for i in range(len(items)) if fold[i] == f]
+        rank(items, test, fit_booster(items, train))
+        log(f"  fold {f}: ranker on {len(train)} questions, ranked {len(test)} ({time.perf_counter() - start:.0f} s)")
+    x, y, where = decision_rows(items)
+    part_fold = np.array([fold[i] for i, _ in where])
+    prob = np.zeros(len(y))
+    for f in range(k):
+        model = fit_decision(x[part_fold != f], y[part_fold != f])
+        prob[part_fold == f] = model.probability(x[part_fold == f])
+    for (i, j), p in zip(where, prob):
+        items[i].reading.turns[j].confidence = float(p)
+    return Table(engine, items), prob
+
+
+def cv_scores(items: list[Item], table: Table, fold: np.ndarray, k: int) -> dict[str, Any]:
+    """Each fold scored with thresholds chosen on the other folds; the mean and spread, and per kind."""
+    per_fold: list[dict[str, float]] = []
+    chosen: list[dict[str, Any]] = [{} for _ in items]
+    for f in range(k):
+        inside = [i for i in range(len(items)) if fold[i] != f]
+        held = [i for i in range(len(items)) if fold[i] == f]
+        g, _ = table.best(items, inside)
+        per_fold.append(summary([items[i] for i in held], [table.outs[g][i] for i in held]))
+        for i in held:
+            chosen[i] = table.outs[g][i]
+    overall = summary(items, chosen)
+    kinds: dict[str, dict[str, float]] = {}
+    for kind in sorted({it.case.kind for it in items}):
+        idx = [i for i, it in enumerate(items) if it.case.kind == kind]
+        kinds[kind] = summary([items[i] for i in idx], [chosen[i] for i in idx])
+    parts = [ok for o in chosen for ok in o.get("parts", [])]
+    return {"overall": overall, "sd": {m: float(np.std([p[m] for p in per_fold])) for m in ("fact", "hit", "refusal")},
+            "by_kind": kinds, "part_accuracy": float(np.mean(parts)) if parts else None, "chosen": chosen}
+
+
+def calibration(prob: np.ndarray, y: np.ndarray, bins: int = 5) -> list[tuple[float, float, int]]:
+    """(mean predicted, observed rate, count) per probability bin: a calibrated decision has them equal."""
+    edges = np.quantile(prob, np.linspace(0, 1, bins + 1))
+    out = []
+    for lo, hi in zip(edges, edges[1:]):
+        m = (prob >= lo) & (prob <= hi)
+        if m.any():
+            out.append((round(float(prob[m].mean()), 3), round(float(y[m].mean()), 3), int(m.sum())))
+    return out
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Fit, cross-validate, report and write the model."""
+    """Read, cross-validate both ways, fit on everything, write the ranker file and its report."""
     parser = argparse.ArgumentParser(prog="python -m evals.fit")
     parser.add_argument("--index", default=".index")
-    parser.add_argument("--gold", default="evals/gold.jsonl")
+    parser.add_argument("--train", default=TRAIN, help="directory of training sets (every *.jsonl)")
+    parser.add_argument("--dev", default=DEV)
     parser.add_argument("--folds", type=int, default=5)
-    parser.add_argument("--c", type=float, default=1.0, help="inverse L2 strength of the regression")
-    parser.add_argument("--out", default=str(MODEL))
-    parser.add_argument("--cache", help="pickle of the featurised questions: read if it exists, else written")
+    parser.add_argument("--out", default=".fit/ranker.json", help="the new ranker file (the shipped one is untouched)")
+    parser.add_argument("--cache", help="pickle of the read questions: read if it exists, else written")
+    parser.add_argument("--report", default="docs/eval/fit.json", help="the CV tables, as JSON")
     args = parser.parse_args(argv)
     from sklearn.metrics import roc_auc_score
-    from sklearn.model_selection import GroupKFold
 
-    zero = Ranker(NAMES, np.zeros(len(NAMES)), np.ones(len(NAMES)), np.zeros(len(NAMES)), 0.0, 0.0, 1.0)
-    engine = Engine(load_settings(index_dir=args.index), ranker=zero)
-    cases = load_cases([Path(args.gold)])
+    def log(msg: str) -> None:
+        print(msg, flush=True)
+
+    engine = Engine(load_settings(index_dir=args.index), ranker=Ranker.untrained(NAMES))
+    files = [*sorted(Path(args.train).glob("*.jsonl")), Path(args.dev)]
+    cases = [c for c in load_cases(files) if c.kind != "dialogue"]
     if args.cache and Path(args.cache).exists():
-        items = pickle.loads(Path(args.cache).read_bytes())
+        items: list[Item] = pickle.loads(Path(args.cache).read_bytes())
     else:
         items = build(engine, cases)
         if args.cache:
+            Path(args.cache).parent.mkdir(parents=True, exist_ok=True)
             Path(args.cache).write_bytes(pickle.dumps(items))
-    x, y, groups = matrix(items)
-    print(f"{len(items)} questions, {len(y)} candidates, {int(y.sum())} answering "
-          f"({sum(1 for it in items if any(lab.any() for lab in it.labels))} questions with one)")
-    folds = list(GroupKFold(n_splits=args.folds).split(x, y, groups))
-    oof = np.zeros(len(y))
-    fold_of = np.zeros(len(items), dtype=int)
-    models = []
-    for k, (train, test) in enumerate(folds):
-        model = fit_model(x[train], y[train], args.c)
-        models.append(model)
-        z = ((x[test] - model.mean) / model.scale) @ model.coef + model.intercept
-        oof[test] = 1 / (1 + np.exp(-z))
-        fold_of[np.unique(groups[test])] = k
-    print(f"cross-validated candidate AUC {roc_auc_score(y, oof):.3f}")
-    # out-of-fold outcomes: each question scored by the model of its own fold
-    table: dict[float, list[dict[str, Any]]] = {}
-    for extra in EXTRA_GRID:
-        table[extra] = [outcomes(engine, it, models[fold_of[i]], extra) for i, it in enumerate(items)]
-    cv = {"fact": [], "hit": [], "refusal": []}  # type: dict[str, list[float]]
-    for k in range(args.folds):
-        inside = [i for i in range(len(items)) if fold_of[i] != k]
-        held = [i for i in range(len(items)) if fold_of[i] == k]
-        extra, answer_min, _ = choose([items[i] for i in inside], {e: [o[i] for i in inside] for e, o in table.items()})
-        m = metrics([items[i] for i in held], [table[extra][i] for i in held], answer_min)
-        for key in cv:
-            cv[key].append(m[key])
-    print("cross-validated (thresholds chosen without the fold): " +
-          ", ".join(f"{k} {np.mean(v):.3f} ± {np.std(v):.3f}" for k, v in cv.items()))
-    extra, answer_min, m = choose(items, table)
-    final = fit_model(x, y, args.c)
-    print(f"final thresholds: answer {answer_min:.3f}, extra {extra:.2f}; on out-of-fold scores: "
-          f"fact {m['fact']:.3f}, hit {m['hit']:.3f}, refusal {m['refusal']:.3f}")
-    out = {
-        "features": list(NAMES), "mean": final.mean.round(6).tolist(), "scale": final.scale.round(6).tolist(),
-        "coef": final.coef.round(6).tolist(), "intercept": round(final.intercept, 6),
-        "thresholds": {"answer": answer_min, "extra": extra},
-        "fitted_on": {"gold": args.gold, "questions": len(items), "candidates": len(y),
-                      "folds": args.folds, "c": args.c,
-                      "cv": {k: round(float(np.mean(v)), 4) for k, v in cv.items()}},
-    }
-    Path(args.out).write_text(json.dumps(out, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    weights = sorted(zip(NAMES, final.coef), key=lambda kv: -abs(kv[1]))
-    print("largest weights: " + ", ".join(f"{n} {w:+.2f}" for n, w in weights[:12]))
-    print(f"wrote {args.out}")
+    n_parts = sum(len(it.labels) for it in items)
+    with_answer = sum(1 for it in items for lab in it.labels if lab.any())
+    docs = len({it.document for it in items if not it.document.startswith("(none)")})
+    log(f"{len(items)} questions ({len(files)} files, {docs} documents), {n_parts} parts, "
+        f"{with_answer} with an answering candidate among theirs")
+    report: dict[str, Any] = {"questions": len(items), "parts": n_parts, "documents": docs,
+                              "files": [str(f) for f in files], "lgb": LGB, "rounds": ROUNDS}
+    final_table: Table | None = None
+    for by in ("question", "document"):
+        log(f"cross-validation grouped by {by}, {args.folds} folds")
+        fold = folds_of(items, args.folds, by)
+        table, prob = cross_validate(engine, items, fold, args.folds, log)
+        _, y, _ = decision_rows(items)
+        cv = cv_scores(items, table, fold, args.folds)
+        auc = float(roc_auc_score(y, prob)) if 0 < y.sum() < len(y) else None
+        o = cv["overall"]
+        log(f"  {by}-grouped CV: fact {o['fact']:.3f} ± {cv['sd']['fact']:.3f}, hit {o['hit']:.3f}, "
+            f"refusal {o['refusal']:.3f}; decision AUC {auc}; parts {cv['part_accuracy']}")
+        report[by] = {"overall": o, "sd": cv["sd"], "by_kind": cv["by_kind"], "part_accuracy": cv["part_accuracy"],
+                      "decision_auc": auc, "calibration": calibration(prob, y)}
+        final_table = table  # the document-grouped one (last): what the shipped thresholds are chosen on
+    assert final_table is not None
+    (answer_min, extra, units), m = final_table.best(items, list(range(len(items))))
+    booster = fit_booster(items, list(range(len(items))))
+    x, y, _ = decision_rows(items)  # the document-grouped out-of-fold rankings
+    decision = fit_decision(x, y)
+    ranker = Ranker(NAMES, booster, decision, answer_min, extra, units)
+    fitted_on = {"files": report["files"], "questions": len(items), "parts": n_parts, "folds": args.folds,
+                 "cv_document": {k: round(v, 4) for k, v in report["document"]["overall"].items()},
+                 "cv_question": {k: round(v, 4) for k, v in report["question"]["overall"].items()},
+                 "date": time.strftime("%Y-%m-%d")}
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(ranker.to_dict(fitted_on), ensure_ascii=False) + "\n", encoding="utf-8")
+    report["thresholds"] = {"answer": answer_min, "extra": extra, "units": units, "on_oof": m}
+    gain = booster.feature_importance("gain")
+    report["importance"] = sorted(((n, round(float(g), 1)) for n, g in zip(NAMES, gain)), key=lambda kv: -kv[1])[:25]
+    report["decision_features"] = list(DECISION)
+    Path(args.report).parent.mkdir(parents=True, exist_ok=True)
+    Path(args.report).write_text(json.dumps(report, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    log(f"thresholds: answer {answer_min:.2f}, extra {extra:.2f}, units {units} (on document-grouped out-of-fold scores: "
+        f"fact {m['fact']:.3f}, hit {m['hit']:.3f}, refusal {m['refusal']:.3f})")
+    log("largest gains: " + ", ".join(f"{n} {g:.0f}" for n, g in report["importance"][:12]))
+    log(f"wrote {out} and {args.report}; ship it with: cp {out} assistant/data/ranker.json")
 
 
-if __name__ == "__main__":
-    main()
+if __name__ == "__main__":  # run as evals.fit, so that the pickled cache names its classes there
+    from evals.fit import main as fit_main
+
+    fit_main()

@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from assistant.settings import Settings
+from core.text import fold
 from evals.scorers import KINDS, Case, Tally, load_cases
 from evals.tables import table
 
@@ -20,8 +22,10 @@ from evals.tables import table
 THRESHOLDS = {"fact_accuracy": 0.72, "citation_hit": 0.72, "refusal_accuracy": 0.75}
 
 
-def score(cases: list[Case], ask: Any, root: Path) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """Run every case through ask(question) -> contract dict; metrics overall and by kind."""
+def score(cases: list[Case], ask: Any, root: Path,
+          doc_text: Callable[[str], str] | None = None) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """Run every case through ask(question) -> contract dict; metrics overall and by kind (doc_text: also
+    count answers showing a phone of a document the question is not about)."""
     overall = Tally()
     by_kind: dict[str, Tally] = {}
     records: list[dict[str, Any]] = []
@@ -29,14 +33,20 @@ def score(cases: list[Case], ask: Any, root: Path) -> tuple[dict[str, Any], list
         start = time.perf_counter()
         answer = ask(case.question)
         ms = (time.perf_counter() - start) * 1000
-        rec = overall.add(case, answer, root, ms)
-        by_kind.setdefault(case.kind, Tally()).add(case, answer, root, ms)
+        rec = overall.add(case, answer, root, ms, doc_text)
+        by_kind.setdefault(case.kind, Tally()).add(case, answer, root, ms, doc_text)
         rec.update(question=case.question, answer=answer["answer"], answerable=answer["answerable"],
                    citations=[(c["source"], c["page"], c["text"][:160]) for c in answer["citations"]])
         records.append(rec)
     metrics: dict[str, Any] = overall.metrics()
     metrics["by_kind"] = {k: by_kind[k].metrics() for k in KINDS if k in by_kind}
     return metrics, records
+
+
+def document_text(engine: Any) -> Callable[[str], str]:
+    """A document's folded text by its file stem, from the engine's index."""
+    by_stem = {Path(source).stem: fold(text) for source, text in engine.corpus.doc_text.items()}
+    return lambda stem: by_stem.get(stem, "")
 
 
 def failures(metrics: dict[str, Any]) -> list[str]:
@@ -74,7 +84,7 @@ def run_eval(settings: Settings, files: list[Path], as_json: bool, report_dir: P
     results: dict[str, dict[str, Any]] = {}
     bad: list[str] = []
     for name, cases in loaded.items():
-        ours, records = score(cases, lambda q: engine.ask(q).to_dict(), root)
+        ours, records = score(cases, lambda q: engine.ask(q).to_dict(), root, document_text(engine))
         result: dict[str, Any] = {"ours": ours}
         base_records: list[dict[str, Any]] = []
         if base is not None:

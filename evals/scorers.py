@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from statistics import median
@@ -11,8 +13,8 @@ from typing import Any
 from core.errors import UserError
 from core.text import fold
 
-KINDS = ("target", "mission", "contact", "routing", "event", "temporal", "overview", "crossdoc", "noisy",
-         "crosslingual", "multipart", "letter", "unanswerable")
+KINDS = ("target", "mission", "contact", "routing", "event", "temporal", "overview", "eligibility", "table",
+         "crossdoc", "keyword", "noisy", "crosslingual", "multipart", "letter", "unanswerable")
 
 
 @dataclass(frozen=True)
@@ -93,6 +95,18 @@ def parts_ok(case: Case, answer: dict[str, Any]) -> list[bool]:
     return out
 
 
+PHONE = re.compile(r"(?<![\d-])0\d{1,2}-\d{3,4}-\d{4}(?![\d-])")
+
+
+def stray_phones(case: Case, answer: dict[str, Any], doc_text: Callable[[str], str]) -> list[str]:
+    """Phones the answer shows that no document the question is about holds (its gold documents, the
+    parts' included; for a question the documents do not answer, the related one): a desk from a document
+    the answer should not rely on. doc_text(stem) is a document's folded text ("" if unknown)."""
+    stems = {c.source_hint for c in (case, *case.parts) if c.source_hint}
+    texts = [doc_text(s) for s in stems]
+    return [p for p in dict.fromkeys(PHONE.findall(answer["answer"])) if not any(fold(p) in t for t in texts)]
+
+
 def page_ok(case: Case, answer: dict[str, Any]) -> bool | None:
     """The citation holding the support names the gold page; None when the source has no pages."""
     if case.page is None:
@@ -113,12 +127,19 @@ class Tally:
     pages: list[bool] = field(default_factory=list)
     parts: list[bool] = field(default_factory=list)
     complete: list[bool] = field(default_factory=list)
+    stray: list[str] = field(default_factory=list)  # ids of answers with a phone of an unrelated document
     latency_ms: list[float] = field(default_factory=list)
 
-    def add(self, case: Case, answer: dict[str, Any], root: Path, ms: float) -> dict[str, Any]:
-        """Score one answer; return its per-case record."""
+    def add(self, case: Case, answer: dict[str, Any], root: Path, ms: float,
+            doc_text: Callable[[str], str] | None = None) -> dict[str, Any]:
+        """Score one answer; return its per-case record (doc_text: check its phones, see stray_phones)."""
         self.latency_ms.append(ms)
         rec: dict[str, Any] = {"id": case.id, "kind": case.kind}
+        if doc_text is not None and case.source_hint:
+            stray = stray_phones(case, answer, doc_text)
+            if stray:
+                rec["stray_phones"] = stray
+                self.stray.append(case.id)
         if case.parts:
             got = parts_ok(case, answer)
             self.parts.extend(got)
@@ -159,6 +180,7 @@ class Tally:
             "page_accuracy": rate(self.pages),
             "part_accuracy": rate(self.parts),
             "complete_rate": rate(self.complete),
+            "stray_phone_answers": len(self.stray),
             "latency_p50_ms": round(median(lat), 1) if lat else None,
             "latency_p95_ms": round(lat[min(len(lat) - 1, int(0.95 * len(lat)))], 1) if lat else None,
         }

@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -62,6 +64,46 @@ class Report:
         self.skipped.append((shown(path), _one_line(reason)))
 
 
+@dataclass
+class Progress:
+    """How far an ingest run is: documents and bytes to read, done so far, and the last document."""
+
+    total: int
+    bytes_total: int
+    done: int = 0
+    bytes_done: int = 0
+    source: str = ""  # the last document written (or skipped)
+    chunks: int = 0  # its chunks
+    seconds: float = 0.0  # the time it took
+    chunks_total: int = 0
+    elapsed: float = 0.0
+
+    def step(self, item: _Pending, doc: object, seconds: float) -> None:
+        """Count one more document."""
+        self.done += 1
+        self.bytes_done += item.size
+        self.source = item.source
+        self.chunks = len(doc.chunks) if isinstance(doc, Prepared) else 0
+        self.seconds = seconds
+        self.elapsed += seconds
+        self.chunks_total += self.chunks
+
+    def line(self) -> str:
+        """The log line of the last document (for a run with no terminal to show the bar)."""
+        return (f"ingest {self.done}/{self.total} {self.source}: {self.chunks} chunks, {self.seconds:.1f} s "
+                f"(about {self.eta / 60:.0f} min left)")
+
+    @property
+    def eta(self) -> float:
+        """Seconds left, at the rate so far in bytes read (documents differ a hundredfold in size)."""
+        if not self.bytes_done:
+            return 0.0
+        return self.elapsed * (self.bytes_total - self.bytes_done) / self.bytes_done
+
+
+OnDocument = Callable[[Progress], None]
+
+
 @dataclass(frozen=True)
 class _Pending:
     """A file that survived the first pass: where it is, how it is cited, its digests and manifest row."""
@@ -72,6 +114,7 @@ class _Pending:
     digest: str  # "<SHA-256 of its bytes and the schema version>.<SHA-256 of its manifest row as listed>"
     row: DocMeta | None
     doubtful: bool = False  # its manifest row is missing or wrong because of a reported problem
+    size: int = 0  # bytes, for the progress estimate
 
 
 class Indexer:
@@ -97,8 +140,12 @@ class Indexer:
         self.db.close()
         self._lock.close()
 
-    def ingest(self, paths: list[Path], progress: bool = True) -> Report:
-        """Bring the index in line with the files under paths."""
+    def ingest(self, paths: list[Path], progress: bool = True, on_document: OnDocument | None = None) -> Report:
+        """Bring the index in line with the files under paths.
+
+        progress: a bar (documents, chunks, ETA) on stderr. on_document(Progress) is called after each
+        document to read is written or skipped: the CLI logs a line a document when no terminal shows
+        the bar, and the chat's banner counts what is searchable so far."""
         report = Report()
         log.debug("step start")
         bm25files.sweep_bm25(self.index_dir)
@@ -121,32 +168,20 @@ class Indexer:
                 report.unchanged.append(item.source)
             else:
                 todo.append((item, old))
-        bar = tqdm(total=len(todo), desc="ingest", unit="file", disable=not progress)
+        bar = tqdm(total=len(todo), desc="ingest", unit="doc", disable=not progress)
         jobs = ((item.path, {item.path.name: item.row} if item.row else {}) for item, _ in todo)
+        tally = Progress(total=len(todo), bytes_total=sum(item.size for item, _ in todo))
+        started = time.perf_counter()
         for (item, old), doc in zip(todo, read_all(jobs, self.root, self.workers)):
-            bar.update()
-            bar.set_postfix_str(item.path.name[:30])
-            log.debug("step load %s", item.source)
-            if isinstance(doc, LoadError):
-                report.skip(item.path, str(doc))
-                log.debug("%s: skipped: %s", item.path, doc)
-                continue
-            if isinstance(doc, FileNotFoundError):
-                report.skip(item.path, "the file disappeared while the run was reading it")
-                continue
-            if isinstance(doc, BaseException):  # a reader, chunker or fact-extraction bug must not stop the others
-                report.skip(item.path, f"could not be read ({type(doc).__name__}: {doc})")
-                log.debug("%s: skipped: %s", item.path, doc, exc_info=doc)
-                continue
             try:
-                self._write(doc, item.digest, report)
-            except UserError:
-                raise  # the run's own setup is wrong (an embedding server with another model): stop, one line
-            except Exception as exc:  # e.g. a vector store that refused the write
-                report.skip(item.path, f"could not be indexed ({type(exc).__name__}: {exc})")
-                log.debug("%s: not indexed: %s", item.path, exc, exc_info=True)
-                continue
-            (report.updated if old else report.added).append(item.source)
+                self._one(item, old, doc, report)
+            finally:
+                tally.step(item, doc, time.perf_counter() - started)
+                started = time.perf_counter()
+                bar.update()
+                bar.set_postfix_str(f"{tally.chunks_total} chunks, {item.path.name[:24]}")
+                if on_document is not None:
+                    on_document(tally)
         bar.close()
         for d in found.dirs:
             prefix = relative_source(d, self.root).rstrip("/") + "/"
@@ -161,6 +196,30 @@ class Indexer:
         report.chunks_total = store.count_chunks(self.db)
         log.debug("step end")
         return report
+
+    def _one(self, item: _Pending, old: str | None, doc: Prepared | BaseException, report: Report) -> None:
+        """Write one document read (or record why it was skipped)."""
+        log.debug("step load %s", item.source)
+        if isinstance(doc, LoadError):
+            report.skip(item.path, str(doc))
+            log.debug("%s: skipped: %s", item.path, doc)
+            return
+        if isinstance(doc, FileNotFoundError):
+            report.skip(item.path, "the file disappeared while the run was reading it")
+            return
+        if isinstance(doc, BaseException):  # a reader, chunker or fact-extraction bug must not stop the others
+            report.skip(item.path, f"could not be read ({type(doc).__name__}: {doc})")
+            log.debug("%s: skipped: %s", item.path, doc, exc_info=doc)
+            return
+        try:
+            self._write(doc, item.digest, report)
+        except UserError:
+            raise  # the run's own setup is wrong (an embedding server with another model): stop, one line
+        except Exception as exc:  # e.g. a vector store that refused the write
+            report.skip(item.path, f"could not be indexed ({type(exc).__name__}: {exc})")
+            log.debug("%s: not indexed: %s", item.path, exc, exc_info=True)
+            return
+        (report.updated if old else report.added).append(item.source)
 
     def _survey(self, files: list[Path], manifests: dict[Path, Manifest], seen: set[str],
                 report: Report) -> list[_Pending]:
@@ -198,7 +257,7 @@ class Indexer:
             content = hasher.hexdigest()
             hasher.update(store.SCHEMA_VERSION.encode())
             listing = hashlib.sha256(repr(listed).encode()).hexdigest()  # the row as listed: stable across runs
-            out.append(_Pending(path, source, content, f"{hasher.hexdigest()}.{listing}", row, doubtful))
+            out.append(_Pending(path, source, content, f"{hasher.hexdigest()}.{listing}", row, doubtful, size))
         return self._drop_copies(out, seen, report)
 
     def _drop_copies(self, pending: list[_Pending], seen: set[str], report: Report) -> list[_Pending]:

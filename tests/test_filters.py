@@ -16,9 +16,9 @@ def test_filtered_dense_search_fills_its_candidates_from_the_allowed_documents(e
     allowed = sorted({it.chunk.source for it in items if MSIT.allows(it)})
     assert 0 < len(allowed) < len(engine.corpus.by_source)
     vector = retriever.embed("디지털튜터 교육생 모집 일정")  # a 교육부 topic: unfiltered, its hits are 교육부's
-    unfiltered = retriever.dense(vector, 30)
+    unfiltered = [i for i, _ in retriever.dense(vector, 30)]
     assert any(not MSIT.allows(items[i]) for i in unfiltered)
-    filtered = retriever.dense(vector, 30, allowed)
+    filtered = [i for i, _ in retriever.dense(vector, 30, allowed)]
     assert len(filtered) == 30
     assert all(MSIT.allows(items[i]) for i in filtered)
     assert retriever.dense(vector, 30, []) == []

@@ -43,10 +43,18 @@ class Turn:
     hits: list[Hit]
     cands: list[Candidate]
     allowed: set[str] | None = None  # sources a filtered question may cite; None: all
+    part: str = ""  # the asking part as written
+    follows: bool = False  # it has no topic of its own and took the one of the part before it
+    confidence: float = 0.0  # the decision's probability that the best citable candidate answers
+    relied: frozenset[str] = frozenset()  # a following part: the documents the part before it was answered from
 
     def may_cite(self, source: str) -> bool:
         """The filter lets this document be cited."""
         return self.allowed is None or source in self.allowed
+
+    def citable(self) -> list[Candidate]:
+        """The candidates the filter lets the answer cite, best first."""
+        return [c for c in self.cands if self.may_cite(c.source)]
 
 
 @dataclass(frozen=True)

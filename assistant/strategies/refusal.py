@@ -9,7 +9,10 @@ NOT_FOUND = "제공된 문서에서 이 질문에 대한 답을 찾지 못했습
 
 def refuse(turn: Turn, env: Env) -> Reply:
     """"Not in the documents", with the desk of the best-ranked document (when it lists one)."""
-    source = next((h.item.chunk.source for h in turn.hits if turn.may_cite(h.item.chunk.source)), None)
+    # a part that follows another is about the document that part was answered from
+    ranked = [*sorted(turn.relied), *(h.item.chunk.source for h in turn.hits)] if turn.follows else \
+        [h.item.chunk.source for h in turn.hits]
+    source = next((s for s in ranked if turn.may_cite(s)), None)
     desks = env.facts.desks_of(source) if source else []
     if not desks:
         return Reply("refusal", NOT_FOUND, False, ())

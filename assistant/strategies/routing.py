@@ -66,8 +66,15 @@ def contact_answer(turn: Turn, env: Env) -> Reply | None:
     named = np.array([bool(o) and _ministry_named(o, q.question) for o in index.offices])
     prior += named[index.office_of] * t.ministry_bonus  # "공동 보도자료에서 교육부 담당 부서는?"
     score = cover + prior
-    citable = np.array([turn.may_cite(s) for s in index.sources])[index.source_of]
+    # a part that follows another ("이 일을 담당하는 사무관 연락처도") gets the desk of the document the part
+    # before it was answered from: a desk of any other document would be a wrong phone number
+    scope = turn.relied if turn.follows and turn.relied else None
+    citable = np.array([turn.may_cite(s) and (scope is None or s in scope) for s in index.sources])[index.source_of]
     if not citable.any():
+        if scope is not None:
+            titles = ", ".join(f"「{env.corpus.items[env.corpus.by_source[s][0]].title}」" for s in sorted(scope)
+                               if s in env.corpus.by_source)
+            return Reply("routing", f"답변의 근거 문서({titles})에는 담당 부서와 연락처가 나오지 않습니다.", False, ())
         return None
     # the best: highest score to 3 decimals, then newest, then first listed
     near = [int(i) for i in np.flatnonzero(citable & (score >= score[citable].max() - 0.001))]

@@ -1,19 +1,17 @@
-"""Sentence selection: the fitted ranker's best sentence or table row answers when it is likely
-enough; other candidates of the same document join it when they are likely enough next to it
-(a fitted share of its probability) and add what it lacks (another thing asked, or words of the
-question it does not cover), and a sentence announcing a list ("다음과 같은 네 가지") brings the list."""
+"""Sentence selection: the fitted ranker's best sentence or table row answers when the decision is
+confident enough; the next best of the same document join it while they are likely enough next to it
+(both fitted), and a sentence announcing a list ("다음과 같은 네 가지") brings the list."""
 
 from __future__ import annotations
 
 import re
 
 from assistant.candidates import Candidate, ContextCache, candidates
-from assistant.coverage import Layer, caption
+from assistant.coverage import caption
 from assistant.features import featurize
 from assistant.retrieval import Hit
 from assistant.strategies.base import Citations, Env, Reply, Turn, mark, quoted
 from assistant.strategies.corroborate import corroborate
-from core.text import plain
 
 _ANNOUNCES = re.compile(r"다음과\s*같|아래와\s*같|[:：]\s*$")
 _ITEM = re.compile(r"\s*(?:[①-⑳]|\d{1,2}[.)]\s|[가-하][.)]\s|[-–•◦○▪▸·])")
@@ -21,36 +19,28 @@ _ITEM = re.compile(r"\s*(?:[①-⑳]|\d{1,2}[.)]\s|[가-하][.)]\s|[-–•◦�
 
 def select(turn: Turn, env: Env) -> Reply | None:
     """Quote the best candidate, and those that complete it; None when the best is not likely enough."""
-    cands = [c for c in turn.cands if turn.may_cite(c.source)]
-    if not cands or cands[0].p < env.ranker.answer_min:
+    cands = turn.citable()
+    if not cands or turn.confidence < env.ranker.answer_min:
         return None
     chosen = complete(turn, env, cands)
     return render(turn, env, chosen)
 
 
 def complete(turn: Turn, env: Env, cands: list[Candidate]) -> list[Candidate]:
-    """The best candidate, then candidates of its document that add an asked thing or new words."""
-    q = turn.q
+    """The best candidate, then the next best of its document while they are likely enough next to it
+    (a fitted share of its p) and the answer has fewer than the fitted number of quotes."""
     best = cands[0]
     chosen = [best]
-    missing = set(range(len(q.needs))) - _met(turn, best)
-    covered = {t for t in q.concepts if _has(best, t)}
-    floor = env.ranker.extra_min * best.p  # fitted: how likely, next to the best, a joining quote must be
+    floor = env.ranker.extra_min * best.p
+    # in a handbook (each entry with its own desk), another entry is about something else
     entries = best.item.chunk.section in {d.section for d in env.facts.desks_of(best.source) if d.section}
     for c in cands[1:]:
-        if len(chosen) >= env.tuning.max_units or c.p < floor:
+        if len(chosen) >= env.ranker.units or c.p < floor:
             break
         if c.source != best.source or caption(c.text) or any(c.text == x.text for x in chosen):
             continue
-        fills = _met(turn, c) & missing
-        # in a handbook (each entry with its own desk), another entry that shares a word of the question
-        # is about something else: new words count from the best quote's entry only
-        same_part = not entries or c.item.chunk.section == best.item.chunk.section
-        new = {t for t in q.concepts if t not in covered and _has(c, t)} if same_part else set()
-        if fills or new:
+        if not entries or c.item.chunk.section == best.item.chunk.section:
             chosen.append(c)
-            missing -= fills
-            covered |= new
     for c in list(chosen):
         if _ANNOUNCES.search(c.text):  # the list's items follow it
             items = _list_after(turn, env, c)
@@ -95,11 +85,3 @@ def render(turn: Turn, env: Env, chosen: list[Candidate]) -> Reply:
                 marks += mark(cites.add(also.source, also.title, also.date, also.page, also.text, also.quote))
         parts.append(f"{quoted(c.text, c.item.date)} {marks}")
     return Reply("selection", "\n".join(parts), True, tuple(cites.items))
-
-
-def _met(turn: Turn, c: Candidate) -> set[int]:
-    return {i for i, rx in enumerate(turn.q.needs) if rx.search(c.text)}
-
-
-def _has(c: Candidate, token: str) -> bool:
-    return Layer(c.unit.tokens, plain(c.text)).has(token)

@@ -1,0 +1,45 @@
+"""The fit's pieces: labels, parts matched to their gold, and folds that never share a document."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from evals.fit import Item, folds_of, gold_part, label
+from evals.scorers import Case
+
+
+def _case(cid: str, source: str, **kw: Any) -> Case:
+    base: dict[str, Any] = {"kind": "target", "question": "q", "answerable": True, "facts": (("20만장",),),
+                            "support": "GPU를 '30년까지 20만장 이상 확보한다", "source_hint": source}
+    base.update(kw)
+    return Case(cid, **base)
+
+
+def test_a_unit_answers_when_it_holds_the_facts_in_the_gold_document() -> None:
+    case = _case("a", "msit_2025-09-30_ai_core_project_tf")
+    src = "corpus/msit_2025-09-30_ai_core_project_tf.txt"
+    assert label(case, "첨단 GPU를 '30년까지 20만장 이상 확보한다.", src) == 1
+    assert label(case, "GPU 20만장", "corpus/moe_2026-03-19_105660.hwpx") == 0  # another document
+    assert label(case, "GPU를 확보하기 위해 노력한다", src) == 0  # no fact, no support
+    assert label(_case("b", "x", answerable=False, facts=(), support=""), "20만장", "corpus/x.txt") == 0
+
+
+def test_an_engine_part_is_matched_to_the_gold_part_it_asks() -> None:
+    first = _case("l.1", "d", question="AI 인재 TF는 코어인재를 몇 명 확보하나요?")
+    second = _case("l.2", "d", question="이 일을 담당하는 사무관 연락처도 알려주세요", kind="contact")
+    letter = _case("l", "d", kind="letter", parts=(first, second))
+    assert gold_part(letter, "이 일을 담당하는 사무관 연락처도 알려주세요.").id == "l.2"
+    assert gold_part(letter, "AI 인재 TF는 2030년까지 AI 코어인재를 몇 명 확보하려고 하나요?").id == "l.1"
+    assert gold_part(first, "anything") is first
+
+
+def test_document_grouped_folds_never_share_a_document() -> None:
+    items = [Item(_case(f"q{i}", f"doc{i % 13}"), None, [], []) for i in range(200)]  # type: ignore[arg-type]
+    fold = folds_of(items, 5, "document")
+    docs_in = [{it.document for it, f in zip(items, fold) if f == k} for k in range(5)]
+    assert all(docs_in)
+    assert all(not (docs_in[a] & docs_in[b]) for a in range(5) for b in range(a + 1, 5))
+    by_question = folds_of(items, 5, "question")
+    assert len(set(by_question.tolist())) == 5 and np.bincount(by_question).min() >= 35
