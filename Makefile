@@ -7,7 +7,7 @@ PORT   ?= 7860
 INDEX  ?= $(or $(POLICY_INDEX_DIR),.index)
 CHROMA_PORT ?= 8000
 
-.PHONY: setup index run test lint typecheck pytest browser-deps bench bench-scale chroma reliability load dialogues clean
+.PHONY: setup index run test check lint typecheck pytest browser-deps bench bench-scale chroma reliability load dialogues clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,7 +27,7 @@ lint: setup
 	$(PY) -m ruff check core assistant ingest evals tests
 
 typecheck: setup
-	$(PY) -m mypy core assistant ingest evals
+	$(PY) -m mypy --explicit-package-bases core assistant ingest evals tests
 
 # Debian's Chromium, ChromeDriver and a Korean font for the browser test (no browser download).
 browser-deps:
@@ -39,9 +39,12 @@ browser-deps:
 	fi
 
 pytest: setup browser-deps
-	$(PY) -m pytest
+	$(PY) -m pytest --durations=15
 
-test: lint typecheck pytest  ## ruff, mypy, pytest (includes the eval thresholds and the browser test)
+test: lint typecheck pytest  ## everything CI runs: ruff, mypy, every test (eval thresholds and the browser tests included)
+
+check: lint typecheck  ## the fast tier: ruff, mypy, and the tests that need no corpus index or browser (≤ 5 min)
+	$(PY) -m pytest -m "not corpus and not browser and not reliability" --durations=10
 
 # The full counts of issue #10 (make test runs a reduced form of each): every bad input through a new
 # process, a 200 MB PDF read with the size limit raised, kill -9 at 24 seeds (30 kills), and 50 simulated
@@ -56,8 +59,8 @@ load: index  ## the load benchmark only (USERS, SECONDS, CONCURRENCY to vary it)
 dialogues: index  ## score the blind follow-up dialogues
 	$(PY) -m evals.dialogues evals/blind/dialogues.jsonl --index $(INDEX)
 
-bench: index  ## print ingest and ask timings
-	$(PY) evals/bench.py --index $(INDEX)
+bench: setup  ## a cold ingest by stage beside its embedding floor (docs/ingest.md); ask p50/p95 beside the naive pipeline
+	$(PY) evals/bench.py
 
 # 1k/10k/100k chunks, ours (embedded and server Chroma) beside the naive pipeline: hours at 100k.
 # SIZES=1000,10000 for a shorter run; results and the report go to docs/scale/.

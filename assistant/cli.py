@@ -13,7 +13,7 @@ from typing import Any
 from assistant.settings import Settings, load_settings
 from core.errors import UserError
 
-log = logging.getLogger("assistant")
+log = logging.getLogger(__name__)
 
 
 def main(argv: list[str] | None = None) -> int:

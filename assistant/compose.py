@@ -38,12 +38,12 @@ class Composer:
         self.cache = ContextCache(env.corpus)
 
     def turn(self, q: Query, retrieved: Retrieved, allowed: set[str] | None = None, part: str = "",
-             follows: bool = False) -> Turn:
+             follows: bool = False, before: tuple[str, ...] = ()) -> Turn:
         """The part's candidates with their features and fitted scores, best first, and the decision's
         confidence that the best of them answers."""
         hits = retrieved.hits
         cands = candidates(self.env.corpus, self.cache, [*hits, *title_hits(self.env.corpus, hits)])
-        featurize(q, self.env.corpus, cands, follows)
+        featurize(q, self.env.corpus, cands, follows, before)
         turn = Turn(q, hits, cands, allowed, part or q.question, follows)
         self.rescore(turn)
         return turn

@@ -17,7 +17,7 @@ from assistant.corpus import Corpus
 from assistant.deskindex import DeskIndex
 from assistant.facts import FactBook
 from assistant.filters import Filters
-from assistant.followup import resolve
+from assistant.followup import points_back, resolve
 from assistant.guard import drift
 from assistant.llm import LLMWriter
 from assistant.message import split_message
@@ -25,7 +25,7 @@ from assistant.question import Analyzer, Query
 from assistant.ranker import Ranker
 from assistant.ranker import load as load_ranker
 from assistant.render import render
-from assistant.retrieval import Retriever, fuse
+from assistant.retrieval import Hit, Retriever, fuse
 from assistant.settings import Settings
 from assistant.strategies.base import Env, Turn
 from assistant.strategies.routing import CONTACT_WORDS
@@ -79,9 +79,10 @@ class Engine:
         scope = " ".join(msg.context)
         turns: list[Turn] = []
         previous: Query | None = None
+        before: list[Hit] = []
         for part in msg.parts[:MAX_PARTS] if message else ():
             q = self.analyzer.analyse(part)
-            own_topic = previous is None or _has_topic(q)
+            own_topic = previous is None or (_has_topic(q) and not points_back(part))
             if not own_topic:
                 # "신청은 어디서 하나요?" after a question about 국가장학금: the earlier topic carries over
                 q = self.analyzer.analyse(f"{_topic(previous)} {part}")  # type: ignore[arg-type]
@@ -92,7 +93,9 @@ class Engine:
                 alone = self.retriever.search(replace(q, scope="").search_text, k=self.settings.top_k,
                                               candidates=self.settings.candidates, allow=allow)
                 retrieved = fuse(alone, retrieved, self.settings.top_k)
-            turns.append(self.composer.turn(q, retrieved, allowed, part=part, follows=not own_topic))
+            turns.append(self.composer.turn(q, retrieved, allowed, part=part, follows=not own_topic,
+                                            before=tuple(dict.fromkeys(h.item.chunk.source for h in before))))
+            before = retrieved.hits
             previous = q
         return Reading(asked, message, tuple(turns))
 

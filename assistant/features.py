@@ -61,7 +61,8 @@ NAMES = (
     "needs_frac", "needs_all", "no_needs", "counter", "focus", "anchor", "names", "defines",
     "other_year", "other_ordinal", "row", "caption", "heading", "toc", "title_only", "short", "log_len",
     "breakdown", "results", "each", "first", "doc_pos", "garbled", "title_line",
-    "need_near", "focus_unit", "top_doc", "english", "scoped", "follows", "q_len",
+    "need_near", "focus_unit", "top_doc", "english", "scoped", "follows", "q_len", "prev_doc", "scope_doc",
+    "miss_doc", "miss_line",
     *(f"ask_{a}" for a in ASKS), *(f"has_{o}" for o in OFFERS),
 )
 # What a unit offers, one pattern a kind (the asks are the question's, assistant/question.py).
@@ -81,10 +82,16 @@ _ATTRIBUTES = ("기간", "일정", "장소", "규모", "금액", "인원", "예�
 K1, B = 1.2, 0.75  # BM25's usual constants, for scoring a unit's own tokens
 
 
-def featurize(q: Query, corpus: Corpus, cands: list[Candidate], follows: bool = False) -> None:
-    """Fill every candidate's features (in place); follows: the part takes its topic from the one before."""
+def featurize(q: Query, corpus: Corpus, cands: list[Candidate], follows: bool = False,
+              before: tuple[str, ...] = ()) -> None:
+    """Fill every candidate's features (in place). follows: the part takes its topic from the one before;
+    before: the documents the part before it retrieved, best first (a letter's asks are mostly about one)."""
     if not cands:
         return
+    prev_rank = {s: r for r, s in reversed(list(enumerate(before)))}
+    miss_doc = {s: _missing(q, corpus, corpus.doc_tokens.get(s, set()), corpus.doc_text.get(s, ""))
+                for s in {c.source for c in cands}}
+    scope = [t for t in dict.fromkeys(q.scope.split()) if t]
     asked = {f"ask_{a}": float(a in q.asks) for a in ASKS}
     grams = _bigrams(" ".join(q.concepts) if q.english else q.text)
     sims = [c.hit.dense_sim for c in cands if c.hit.dense_sim is not None]
@@ -150,6 +157,11 @@ def featurize(q: Query, corpus: Corpus, cands: list[Candidate], follows: bool = 
         f["scoped"] = float(bool(q.scope))
         f["follows"] = float(follows)
         f["q_len"] = float(len(q.concepts))
+        f["miss_doc"] = miss_doc[c.source]
+        f["miss_line"] = _missing(q, corpus, c.line_toks | c.context, plain(c.line))
+        f["prev_doc"] = 1.0 / (1 + prev_rank[c.source]) if c.source in prev_rank else 0.0
+        doc = corpus.doc_tokens.get(c.source, set())
+        f["scope_doc"] = sum(1 for t in scope if t in doc) / len(scope) if scope else 0.0
         f["breakdown"] = float(breakdown_free and bool(_BREAKDOWN.search(c.text)))
         f["results"] = float(results and bool(HAS_NUMBER.search(c.text)))
         f["each"] = float(each and sum(1 for t in q.concepts if re.search(re.escape(t) + r"[\s(]{0,2}\d", folded)) >= 2)
@@ -180,6 +192,14 @@ def _relative(cands: list[Candidate]) -> None:
         f["cover_rel"] = f["cover"] - top_cover
         f["chars_rel"] = f["chars_unit"] - top_chars
         f["bm25_rel"] = f.pop("bm25") / top_bm25
+
+
+def _missing(q: Query, corpus: Corpus, toks: set[str] | frozenset[str], text: str) -> float:
+    """How rare the rarest word of the question that this text lacks is (IDF over the corpus's largest):
+    a question about a detail the document never names ("징계 수위") is one it does not answer."""
+    layer = Layer(toks, text)
+    missing = [corpus.idf_of(t) for t in q.concepts if not layer.has(t)]
+    return max(missing, default=0.0) / corpus.max_idf
 
 
 def _bigrams(text: str) -> frozenset[str]:

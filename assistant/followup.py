@@ -17,6 +17,9 @@ from core.patterns import ROLES
 # Words that lead a follow-up ("그럼 담당자는?") and words that point back at the previous topic ("그건 언제까지야?").
 _CONNECTIVE = re.compile(r"^\s*(?:그러면|그럼|그렇다면|그리고|또|그런데|근데)\s*[,.]?\s*")
 _POINTER = re.compile(r"^\s*(?:그건|그거는|그거|그게|그곳은|거기는|거기|이건|이거|해당|아까\s*그|그(?=\s))\s*[,.]?\s*")
+# "이 사업", "그 학교는", "해당 프로그램": a part of a letter naming the thing of the part before it.
+_DEMONSTRATIVE = re.compile(r"(?:^|\s)(?:그|이|해당|위|앞의|같은)\s*(?:사업|프로그램|학교|일|제도|과정|대회|행사|TF|tf|센터|"
+                            r"지원|프로젝트|연수|정책|공고|과제|것|분야|기관|대학|곳|모집|시험|계획|전략|내용|교육|캠프|서비스)")
 _YEAR = re.compile(r"(?:20\d\d|[’'‘]\d\d)\s*(?:년도?|학년도)|재작년|작년|지난해|전년도?|올해|금년|내년|이듬해")
 _RELATIVE = {"재작년": -2, "작년": -1, "지난해": -1, "전년": -1, "전년도": -1, "올해": 0, "금년": 0, "내년": 1, "이듬해": 1}
 _MINISTRY = re.compile(r"과학기술정보통신부|과기정통부|과기부|교육부|관계부처\s*합동")
@@ -57,6 +60,12 @@ def _morphs(text: str) -> list[_Morph]:
 def _topic_nouns(morphs: list[_Morph]) -> list[_Morph]:
     return [m for m in morphs if m.tag in _NOUN_TAGS and (len(m.form) > 1 or m.tag == "SL")
             and m.form not in core_text._NOT_FOCUS and not _MINISTRY.fullmatch(m.form)]
+
+
+def points_back(text: str) -> bool:
+    """The text leans on what came before it: "그건 언제까지야?", "이 일을 담당하는 사무관", "해당 사업은"."""
+    connected = _CONNECTIVE.sub("", text, count=1)
+    return bool(_POINTER.match(connected)) or bool(_DEMONSTRATIVE.search(connected))
 
 
 def topic_weight(question: str, idf: Callable[[str], float]) -> float:

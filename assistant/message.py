@@ -69,16 +69,23 @@ def _has_predicate(sentence: str) -> bool:
 
 _CONTACT = re.compile(r"담당|부서|연락처|전화|문의처|어디로\s*문의")
 _JOIN = re.compile(r"(?<=[가-힣])(?:이고|이며|고|며)\s*,?\s+|,\s*(?:그리고\s+)?")
+# "…얼마를 지원받는지, 자녀가 몇 살까지인 직원이 대상인지 궁금합니다": two asks joined by "-지,"
+_ASK_JOIN = re.compile(r"(?<=[는은인할일있없될았었했])지\s*(?:,|와|랑|하고|또)\s*")
 
 
 def _clauses(sentence: str) -> list[str]:
     """"몇 곳이고, 담당 부서는 어디인가요?": a question and a contact question joined in one sentence
-    are two parts (a desk and a count are answered from different places)."""
+    are two parts (a desk and a count are answered from different places); so are two embedded questions
+    ("얼마인지, 언제까지인지 궁금합니다")."""
     for m in _JOIN.finditer(sentence):
         head, tail = sentence[: m.start()].strip(), sentence[m.end() :].strip()
         if (_QUESTION_WORD.search(head) and _QUESTION_WORD.search(tail)
                 and bool(_CONTACT.search(head)) != bool(_CONTACT.search(tail))):
             return [head, tail]
+    for m in _ASK_JOIN.finditer(sentence):  # two embedded questions, each with its own question word
+        head, tail = sentence[: m.start() + 1].strip(), sentence[m.end() :].strip()
+        if _QUESTION_WORD.search(head) and _QUESTION_WORD.search(tail):
+            return [head, *_clauses(tail)]
     return [sentence]
 
 

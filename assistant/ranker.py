@@ -30,7 +30,8 @@ MODEL = Path(__file__).with_name("data") / "ranker.json"
 TOP_FEATURES = ("cover", "cover_unit", "cover_line", "chars_unit", "chars_line", "needs_frac", "no_needs", "counter",
                 "focus", "anchor", "names", "other_year", "chunk_dense", "chunk_bm25", "hit_rank", "dense_rel",
                 "title_cover", "topic_cover", "caption", "heading", "row", "q_len", "english", "scoped", "follows",
-                "ask_number", "ask_date", "ask_contact", "ask_overview", "ask_yesno", "ask_list")
+                "ask_number", "ask_date", "ask_contact", "ask_overview", "ask_yesno", "ask_list", "miss_doc", "miss_line",
+                "prev_doc", "scope_doc", "local", "r_local")
 PART_FEATURES = ("s1", "margin", "share1", "share2", "s1_minus_mean", "same_doc_top5", "both_retrievers", "n_cands")
 DECISION = (*PART_FEATURES, *(f"top_{n}" for n in TOP_FEATURES))
 

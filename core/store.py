@@ -19,7 +19,7 @@ from typing import Any
 from core.errors import IndexMissing
 from core.records import Chunk, Contact, Desk, DocMeta, StoredChunk, Target, Unit
 
-SCHEMA_VERSION = "15"  # bump when chunking or tokenisation changes: every file re-ingests
+SCHEMA_VERSION = "16"  # bump when chunking or tokenisation changes: every file re-ingests
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS info (key TEXT PRIMARY KEY, value TEXT NOT NULL);

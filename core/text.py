@@ -69,7 +69,28 @@ def tokens(text: str, joined: bool = True) -> list[str]:
     Joined runs let "소프트웨어정책과" typed without spaces meet "소프트웨어 정책과" and back;
     every sub-run of 2-4 nouns is emitted, so "AI인재TF담당자" still meets "(AI인재 TF)".
     """
-    analysed = analyse(text)
+    return _content(analyse(text), joined)
+
+
+def sentence_tokens(text: str) -> list[tuple[str, list[str]]]:
+    """The sentences of a paragraph (as `sentences` cuts them, verbatim) with their tokens, from one
+    Kiwi pass over the paragraph where the text is already in NFKC (ingest's hot path)."""
+    if len(text) < 40:
+        return [(text, tokens(text))]
+    if unicodedata.normalize("NFKC", text) != text:  # Kiwi must see what a question's analysis sees
+        return [(s, tokens(s)) for s in sentences(text)]
+    with _lock:
+        parts = kiwi().split_into_sents(text, return_tokens=True)
+    out = []
+    for part in parts:
+        piece = text[part.start : part.end]
+        sentence = piece.strip()
+        if sentence:
+            out.append((sentence, _content(tuple(part.tokens))))
+    return out
+
+
+def _content(analysed: tuple[Any, ...], joined: bool = True) -> list[str]:
     out: list[str] = []
     run: list[str] = []
     for tok in analysed:

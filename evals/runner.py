@@ -9,6 +9,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from tqdm import tqdm
+
 from assistant.settings import Settings
 from core.text import fold
 from evals.scorers import KINDS, Case, Tally, load_cases
@@ -29,7 +31,7 @@ def score(cases: list[Case], ask: Any, root: Path,
     overall = Tally()
     by_kind: dict[str, Tally] = {}
     records: list[dict[str, Any]] = []
-    for case in cases:
+    for case in tqdm(cases, desc="eval", unit="q", leave=False, disable=None):  # a bar on a terminal only
         start = time.perf_counter()
         answer = ask(case.question)
         ms = (time.perf_counter() - start) * 1000

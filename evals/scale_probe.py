@@ -97,6 +97,10 @@ def ingest_ours(args: argparse.Namespace) -> dict[str, Any]:
     # sentences. Emptied before each document, it helps only within a document, as with new documents.
     timers.wrap(prepare_module, "read", "read (load, cut, tokens, facts)",
                 before=None if args.keep_token_cache else analyse.cache_clear)
+    for name, stage in (("load", "load (file readers)"), ("chunk_document", "cut (chunker)"),
+                        ("units_of", "units (Kiwi sentences and tokens)"), ("bm25_tokens", "BM25 tokens (Kiwi)"),
+                        ("extract_contacts", "facts"), ("extract_targets", "facts")):
+        timers.wrap(prepare_module, name, stage)
     timers.wrap_iterator(indexer_module, "read_all", "read + waiting for readers")
     timers.wrap(Indexer, "_embed", "embed (cache look-up + model)")
     timers.wrap(store, "replace_document", "sqlite write")
@@ -109,7 +113,9 @@ def ingest_ours(args: argparse.Namespace) -> dict[str, Any]:
     wall = time.perf_counter() - start
     s = timers.spent
     read = s["read + waiting for readers"]
+    parts = ("load (file readers)", "cut (chunker)", "units (Kiwi sentences and tokens)", "BM25 tokens (Kiwi)", "facts")
     stages = {
+        **{f"read: {p}": s[p] for p in parts if args.workers == 0},
         "read (load, cut, tokens, facts)": read,
         "embed (cache look-up + model)": s["embed (cache look-up + model)"],
         "chroma write": s["write"] - s["embed (cache look-up + model)"] - s["sqlite write"],

@@ -38,24 +38,37 @@ class Prepared:
     targets: list[Target]
 
 
+def _head(chunk: Chunk, title: str) -> str:
+    """The document title, and the section heading unless the passage holds it."""
+    return title if not chunk.section or chunk.section in chunk.text else f"{title}\n{chunk.section}"
+
+
 def embed_text(chunk: Chunk, title: str) -> str:
     """What the embedder and BM25 see: the passage under its document title and section."""
-    head = title if not chunk.section or chunk.section in chunk.text else f"{title}\n{chunk.section}"
-    return f"{head}\n{chunk.text}"
+    return f"{_head(chunk, title)}\n{chunk.text}"
 
 
-def bm25_tokens(chunk: Chunk, text: str) -> list[str]:
-    """Tokens of the embedded text, the section heading counted once more (a field boost)."""
-    return tokens(text) + (tokens(chunk.section) if chunk.section else [])
+def bm25_tokens(chunk: Chunk, title: str, units: list[Unit]) -> list[str]:
+    """Tokens of the embedded text (its heading, then each line: the tokens of its units, which were
+    analysed once already), the section heading counted once more (a field boost)."""
+    out = tokens(_head(chunk, title))  # the same title in every chunk of a document: analysed once (cached)
+    if units:
+        for u in units:
+            out.extend(u.tokens)
+    else:  # a contact table has no units
+        for line in chunk.lines:
+            out.extend(tokens(line))
+    return out + (tokens(chunk.section) if chunk.section else [])
 
 
 def prepare(doc: Document) -> Prepared:
     """Chunks, their embedded texts and tokens, units and facts of a loaded document."""
     chunks = chunk_document(doc)
     texts = [embed_text(c, doc.meta.title) for c in chunks]
+    units = [units_of(c) for c in chunks]
     return Prepared(
-        doc.source, doc.meta, doc.paged, chunks, texts, [bm25_tokens(c, t) for c, t in zip(chunks, texts)],
-        [u for c in chunks for u in units_of(c)], extract_contacts(chunks), extract_targets(chunks, doc.meta.date),
+        doc.source, doc.meta, doc.paged, chunks, texts, [bm25_tokens(c, doc.meta.title, u) for c, u in zip(chunks, units)],
+        [u for us in units for u in us], extract_contacts(chunks), extract_targets(chunks, doc.meta.date),
     )
 
 

@@ -29,6 +29,18 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
 
+# Fixtures that need the whole corpus indexed: their tests are the "corpus" tier, which `make check`
+# leaves out (`make test` runs everything). The corpus is ingested once a session, by corpus_index.
+CORPUS_FIXTURES = frozenset({"corpus_index", "corpus_index_server", "served_index", "engine"})
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark the tests that need the corpus index (directly or through a fixture) as `corpus`."""
+    for item in items:
+        if CORPUS_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.corpus)
+
+
 class NetworkBlocked(RuntimeError):
     """A test tried to reach a host that is not this machine."""
 
@@ -64,8 +76,8 @@ def _guarded_connect_ex(self: socket.socket, address: Any) -> int:
 @pytest.fixture(autouse=True, scope="session")
 def no_network() -> Iterator[None]:
     """Fail any socket connection to a non-loopback address, for the whole session."""
-    socket.socket.connect = _guarded_connect  # type: ignore[method-assign]
-    socket.socket.connect_ex = _guarded_connect_ex  # type: ignore[method-assign]
+    socket.socket.connect = _guarded_connect  # type: ignore[method-assign,assignment]
+    socket.socket.connect_ex = _guarded_connect_ex  # type: ignore[method-assign,assignment]
     yield
     socket.socket.connect = _real_connect  # type: ignore[method-assign]
     socket.socket.connect_ex = _real_connect_ex  # type: ignore[method-assign]

@@ -48,7 +48,7 @@ def test_a_training_file_is_grounded_and_has_its_provenance(path: Path) -> None:
 
 
 def test_no_training_question_is_a_dev_or_blind_question() -> None:
-    held = [*load_cases([ROOT / "evals" / "gold.jsonl"]), *load_cases([p for p in sorted((ROOT / "evals" / "blind").glob("*.jsonl"))
-                                                                          if p.stem != "dialogues"])]
+    blind = [p for p in sorted((ROOT / "evals" / "blind").glob("*.jsonl")) if p.stem != "dialogues"]
+    held = [*load_cases([ROOT / "evals" / "gold.jsonl"]), *load_cases(blind)]
     asked = {fold(q) for c in held for q in (c.question, *(p.question for p in c.parts))}
     assert not [c.id for c in load_cases(FILES) if fold(c.question) in asked]
