@@ -161,7 +161,7 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
 
 def _log_document(p: Any) -> None:
     """One line a document when no terminal shows the progress bar (a log, a supervisor, CI)."""
-    print(p.line(), file=sys.stderr, flush=True)
+    print(p.line(), flush=True)  # stdout: stderr is for the one-line errors
 
 
 def _filter_flags(p: argparse.ArgumentParser) -> None:
@@ -180,6 +180,7 @@ def _filters(args: argparse.Namespace) -> Any:
 
 def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     """Answer one question, or every line of stdin with --jsonl (exit 1 if a line got an error object)."""
+    from assistant.contract import answer_line, render_text
     from assistant.engine import Engine
     from assistant.inputs import clean_question
 
@@ -193,7 +194,7 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     if args.jsonl:
         failed = 0
         for raw in sys.stdin.buffer:
-            obj = _answer_line(engine, raw, filters)
+            obj = answer_line(engine, raw, filters)
             if obj is None:
                 continue
             failed += "error" in obj
@@ -210,46 +211,6 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
             feats = ", ".join(f"{k} {v:+.2f}" for k, v in t["features"].items())
             print(f"[candidate] p={t['p']:.3f} {t['text']!r} ({t['source']}) — {feats}", file=sys.stderr)
     return 0
-
-
-def _answer_line(engine: Any, raw: bytes, filters: Any) -> dict[str, Any] | None:
-    """One --jsonl line answered, or an object whose "error" says why not; None for a blank line. Never raises."""
-    from assistant.inputs import BadInput, parse_line, shown
-
-    try:
-        line = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        return _error_line(raw.decode("utf-8", "replace"), "UTF-8이 아닌 줄입니다. 질문을 UTF-8로 보내 주세요.")
-    if not line.strip():
-        return None
-    try:
-        question, history = parse_line(line)
-    except BadInput as exc:
-        return _error_line(shown(line), str(exc))
-    try:
-        return dict(engine.ask(question, history=history, filters=filters).to_dict())
-    except Exception as exc:  # one bad question must not end an evaluator's run
-        log.error("failed to answer %r: %s: %s", shown(question), type(exc).__name__, exc,
-                  exc_info=log.isEnabledFor(logging.DEBUG))
-        return _error_line(question, "처리 중 오류가 발생해 답하지 못했습니다.")
-
-
-def _error_line(question: str, message: str) -> dict[str, Any]:
-    from assistant.inputs import shown
-
-    return {"question": shown(question), "answer": message, "answerable": False, "citations": [], "error": message}
-
-
-def render_text(answer: dict[str, Any]) -> str:
-    """A readable answer with numbered sources for the terminal."""
-    out = [answer["answer"], ""]
-    if answer["citations"]:
-        out.append("출처:")
-    for c in answer["citations"]:
-        page = f", {c['page']}쪽" if c["page"] else ""
-        out.append(f"[{c['n']}] {c['title']} ({c['date']}{page}) — {c['source']}")
-        out.append("    " + c["quote"].replace("\t", " · ").replace("\n", "\n    "))
-    return "\n".join(out)
 
 
 def cmd_draft(args: argparse.Namespace, settings: Settings) -> int:
@@ -325,9 +286,14 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
         for p in paths:
             if not p.exists():
                 raise UserError(f"{p}: no such file or directory")
-        engine = Live(settings)
+        from core.embedder import E5Embedding
+        from ingest.beside import runner, waiting
+
+        embedder = E5Embedding()
+        engine = Live(settings, embedder)
         engine.refresh()  # what an earlier run indexed answers at once
-        engine.index(paths, Path.cwd())
+        engine.index(waiting(paths, Path.cwd()), runner(paths, Path.cwd(), settings.index_dir, embedder, settings.chroma,
+                                                        settings.ingest_workers, settings.max_file_mb))
     else:
         engine = Engine(settings)
     print(f"정책 비서: http://{settings.host}:{settings.port}" + (" (login required)" if login else ""), flush=True)

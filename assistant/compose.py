@@ -66,6 +66,12 @@ class Composer:
             out.append(reply)
             if reply.answerable and reply.citations:
                 relied = frozenset(c.source for c in reply.citations)
+        # a part the documents do not answer names the desk of a document the answer relies on, if any
+        answered = frozenset(c.source for r in out if r.answerable for c in r.citations)
+        for i, (turn, reply) in enumerate(zip(turns, out)):
+            if answered and reply.route == "refusal" and not turn.relied:
+                turn.relied = answered
+                out[i] = refusal.refuse(turn, self.env)
         return out
 
     def reply(self, turn: Turn) -> Reply:

@@ -45,8 +45,19 @@ class FactBook:
         return self._names
 
     def same_desk(self, desk: Desk) -> list[Desk]:
-        """Listings of the same department in every document, newest first (versions)."""
-        return list(self._of_department.get(desk.department, ())) if desk.department else []
+        """Listings of the same department of the same organisation in every document, newest first
+        (versions). Ministries share department names (기획재정담당관), so a listing counts only with the
+        same office or a phone on the same exchange (044-203-…: one ministry's building)."""
+        if not desk.department:
+            return []
+        own = _exchanges(desk)
+        return [d for d in self._of_department.get(desk.department, ())
+                if d is desk or (desk.office and d.office == desk.office) or own & _exchanges(d)]
+
+
+def _exchanges(desk: Desk) -> set[str]:
+    """The phone exchanges of a desk's people ("044-203"), the organisation a number belongs to."""
+    return {m.group(0) for p in desk.people if (m := re.match(r"0\d{1,2}-\d{3,4}", p.phone))}
 
 
 def fact_rows(book: FactBook, kind: str, query: str | None, db: sqlite3.Connection | None = None) -> list[dict]:  # type: ignore[type-arg]

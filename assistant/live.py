@@ -13,9 +13,10 @@ import logging
 import sys
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from core.errors import IndexMissing
 
@@ -23,9 +24,9 @@ if TYPE_CHECKING:
     from assistant.engine import Engine
     from assistant.settings import Settings
     from core.embedder import E5Embedding
-    from ingest.indexer import Progress
 
 log = logging.getLogger(__name__)
+Run = Callable[[bool, Callable[[Any], None]], Any]  # (bar, on_document(progress)) -> report (.skipped)
 REFRESH = 20.0  # seconds between two engine rebuilds while an ingest runs (a rebuild takes a few seconds)
 
 
@@ -64,7 +65,7 @@ class Live:
         self._embedder = embedder if embedder is not None else (engine.embedder if engine is not None else None)
         self._engine = engine
         self._lock = threading.Lock()
-        self._progress: Progress | None = None
+        self._progress: Any = None
         self._indexing = False
         self._error = ""
         self._refreshed = 0.0
@@ -123,35 +124,23 @@ class Live:
             return Status(self._indexing, searchable=searchable, waiting=waiting, error=self._error)
         return Status(self._indexing, p.done, p.total, p.eta, searchable, waiting, self._error)
 
-    def index(self, paths: list[Path], root: Path, progress: bool | None = None) -> threading.Thread:
-        """Index paths in a thread (the bar on stderr when it is a terminal); the engine follows."""
-        from ingest.discovery import discover
-        from ingest.loaders import relative_source
-
-        self._waiting = tuple(relative_source(f, root) for f in discover(paths).files)
+    def index(self, waiting: list[str], run: Run, progress: bool | None = None) -> threading.Thread:
+        """Run an ingest in a thread (the bar on stderr when it is a terminal); the engine follows.
+        waiting: the documents it indexes, as cited; run(bar, on_document) -> its report (the shell that
+        serves builds it: the ingest layer is not this one's to import)."""
+        self._waiting = tuple(waiting)
         if self._engine is not None:
             have = set(self._engine.corpus.by_source)
             self._waiting = tuple(w for w in self._waiting if w not in have)
         self._indexing = True
         bar = sys.stderr.isatty() if progress is None else progress
-        thread = threading.Thread(target=self._run, args=(paths, root, bar), name="ingest", daemon=True)
+        thread = threading.Thread(target=self._run, args=(run, bar), name="ingest", daemon=True)
         thread.start()
         return thread
 
-    def _run(self, paths: list[Path], root: Path, bar: bool) -> None:
-        from ingest.indexer import Indexer
-
+    def _run(self, run: Run, bar: bool) -> None:
         try:
-            if self._embedder is None:
-                from core.embedder import E5Embedding
-
-                self._embedder = E5Embedding()
-            indexer = Indexer(self.settings.index_dir, root, self._embedder, self.settings.chroma,
-                              self.settings.ingest_workers, max_file_mb=self.settings.max_file_mb)
-            try:
-                report = indexer.ingest(paths, progress=bar, on_document=self._landed)
-            finally:
-                indexer.close()
+            report = run(bar, self._landed)
             for path, reason in report.skipped:
                 log.warning("skipped %s: %s", path, reason)
         except Exception as exc:  # the chat goes on with what is indexed; the banner says why it stopped
@@ -162,7 +151,7 @@ class Live:
                 self._indexing = False
                 self.refresh()
 
-    def _landed(self, p: Progress) -> None:
+    def _landed(self, p: Any) -> None:  # ingest's Progress: done, total, eta, line()
         self._progress = p
         if not sys.stderr.isatty():
             print(p.line(), file=sys.stderr, flush=True)

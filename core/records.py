@@ -107,7 +107,7 @@ class Desk:
 
     def describe(self) -> str:
         """One line for an answer: unit, then each person as role name (phone), verbatim."""
-        people = ", ".join(p.label() for p in self.people)
+        people = ", ".join(dict.fromkeys(p.label() for p in self.people))  # a phone listed twice, once
         label = f"[{self.section}] " if self.section else ""
         return f"{label}{self.unit}: {people}"
 

@@ -29,19 +29,19 @@ import json
 import pickle
 import time
 from collections import defaultdict
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from assistant.engine import Engine, Reading
+from assistant.engine import Engine
 from assistant.features import NAMES
 from assistant.ranker import DECISION, Decision, Ranker, assign, decision_row
 from assistant.render import render
 from assistant.settings import load_settings
-from core.text import fold
-from evals.scorers import Case, citation_hit, fact_ok, load_cases, parts_ok
+from evals.labels import Item, answered, build
+from evals.scorers import citation_hit, fact_ok, load_cases, parts_ok, quote_precision
 
 ANSWER_GRID = np.round(np.arange(0.02, 0.9, 0.02), 3)
 EXTRA_GRID = (0.0, 0.05, 0.2, 0.5)
@@ -52,73 +52,6 @@ LGB = {"objective": "lambdarank", "metric": "ndcg", "eval_at": [1, 3], "learning
        "min_data_in_leaf": 20, "feature_fraction": 0.8, "bagging_fraction": 0.8, "bagging_freq": 1,
        "lambdarank_truncation_level": 10, "verbose": -1, "num_threads": 2, "seed": 7, "deterministic": True}
 ROUNDS = 300
-
-
-@dataclass
-class Item:
-    """One labelled question read by the engine: its reading, each part's gold case and candidate labels."""
-
-    case: Case
-    reading: Reading
-    golds: list[Case]
-    labels: list[np.ndarray]
-
-    @property
-    def document(self) -> str:
-        """The document it is about: the unit of the document-grouped folds."""
-        return self.case.source_hint or f"(none) {self.case.id}"
-
-
-def label(case: Case, text: str, source: str) -> int:
-    """1 when the unit answers the case (see the module docstring)."""
-    if not case.answerable or (case.kind != "crossdoc" and Path(source).stem != case.source_hint):
-        return 0
-    flat, support = fold(text), fold(case.support)
-    have = [any(fold(a) in flat for a in g) for g in case.facts]
-    overlap = bool(support) and (support in flat or (len(flat) >= 10 and flat in support))
-    return int((bool(have) and all(have)) or (overlap and (any(have) or not case.facts)))
-
-
-def answered(case: Case, cands: list[Any], units: int = 3) -> int:
-    """1 when the best candidate, with the next of its document up to `units` quotes, holds what the
-    case asks: what the decision to answer learns to predict."""
-    if not cands:
-        return 0
-    top = cands[0]
-    same = [c for c in cands if c.source == top.source][:units]
-    if label(case, top.text, top.source):
-        return 1
-    if not case.answerable or not case.facts or (case.kind != "crossdoc" and Path(top.source).stem != case.source_hint):
-        return 0
-    flat = fold(" ".join(c.text for c in same))
-    return int(all(any(fold(a) in flat for a in g) for g in case.facts))
-
-
-def gold_part(case: Case, part: str) -> Case:
-    """The labelled part an engine part asks (by character overlap); the case itself when it has none."""
-    if not case.parts:
-        return case
-    grams = _grams(part)
-    return max(case.parts, key=lambda p: len(grams & _grams(p.question)) / (len(_grams(p.question)) or 1))
-
-
-def _grams(text: str) -> set[str]:
-    flat = fold(text)
-    return {flat[i : i + 2] for i in range(len(flat) - 1)}
-
-
-def build(engine: Engine, cases: list[Case]) -> list[Item]:
-    """Readings and labels of every case, through the engine's own loop."""
-    from tqdm import tqdm
-
-    items = []
-    for case in tqdm(cases, desc="reading", unit="q", mininterval=10):
-        reading = engine.read(case.question)
-        golds = [gold_part(case, t.part) for t in reading.turns]
-        labels = [np.array([label(g, c.text, c.source) for c in t.cands], dtype=np.int64)
-                  for g, t in zip(golds, reading.turns)]
-        items.append(Item(case, reading, golds, labels))
-    return items
 
 
 def matrix(items: list[Item], idx: list[int]) -> tuple[np.ndarray, np.ndarray, list[int]]:
@@ -212,6 +145,7 @@ def outcomes(engine: Engine, item: Item, grid: Grid) -> dict[str, Any]:
     out = {"answerable": answer["answerable"], "fact": fact_ok(case, answer), "hit": citation_hit(case, answer, Path.cwd())}
     if case.parts:
         out["parts"] = parts_ok(case, answer)
+    out["concise"] = quote_precision(case, answer)
     return out
 
 
@@ -225,6 +159,7 @@ def summary(items: list[Item], outs: list[dict[str, Any]]) -> dict[str, float]:
     refusal = float(np.mean(refusals)) if refusals else 1.0
     answered = (fact + hit) / 2
     return {"fact": fact, "hit": hit, "refusal": refusal, "n": len(items),
+            "concise": float(np.mean([o.get("concise", 1.0) for o in outs])) if outs else 1.0,
             "objective": min(answered, refusal) + 0.01 * answered}
 
 
@@ -247,9 +182,10 @@ class Table:
                 self.outs[g].append(memo[key])
 
     def best(self, items: list[Item], idx: list[int]) -> tuple[Grid, dict[str, float]]:
-        """The thresholds with the best objective over these items."""
+        """The thresholds with the best objective over these items (then the most concise answers)."""
         scored = [(g, summary([items[i] for i in idx], [self.outs[g][i] for i in idx])) for g in self.grid]
-        return max(scored, key=lambda gs: (round(gs[1]["objective"], 9), -gs[0][0]))
+        # within half a point of the best objective, the thresholds whose answers quote what they need
+        return max(scored, key=lambda gs: (round(gs[1]["objective"] * 200), gs[1]["concise"], -gs[0][0]))
 
 
 def cross_validate(engine: Engine, items: list[Item], fold: np.ndarray, k: int, log: Any) -> tuple[Table, np.ndarray]:

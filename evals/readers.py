@@ -56,7 +56,10 @@ def export(corpus: Path, out: Path) -> int:
         n += 1
     shutil.copy(SCHEMA, out / "SCHEMA.md")
     (out / "validate.py").write_text(
-        "import sys\n"
+        "import os, sys\n"
+        # readers run it with any python3: it re-runs itself with the project's, which has the loaders
+        f"if sys.executable != {sys.executable!r}:\n"
+        f"    os.execv({sys.executable!r}, [{sys.executable!r}, *sys.argv])\n"
         f"sys.path.insert(0, {str(Path(__file__).resolve().parents[1])!r})\n"
         "from evals.readers import main\n"
         f"sys.exit(main(['validate', *sys.argv[1:], '--docs', {str(docs.resolve())!r}]))\n", encoding="utf-8")

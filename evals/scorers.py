@@ -10,6 +10,7 @@ from pathlib import Path
 from statistics import median
 from typing import Any
 
+from assistant.strategies.routing import VERSIONS
 from core.errors import UserError
 from core.text import fold
 
@@ -79,6 +80,18 @@ def citation_precision(case: Case, answer: dict[str, Any]) -> float | None:
     return good / len(cites)
 
 
+def quote_precision(case: Case, answer: dict[str, Any]) -> float:
+    """Share of the answer's quoted lines (those with a [n]) that hold a fact of the case or lie in its
+    support; 1.0 for a refusal. An answer that quotes no more than it needs scores 1."""
+    lines = [fold(ln) for ln in answer["answer"].split("\n") if "[" in ln] if answer["answerable"] else []
+    if not lines:
+        return 1.0
+    alts = [fold(a) for c in (case, *case.parts) for g in c.facts for a in g]
+    support = [fold(c.support) for c in (case, *case.parts) if c.support]
+    useful = [any(a and a in ln for a in alts) or any(ln[:30] in s or s in ln for s in support) for ln in lines]
+    return sum(useful) / len(lines)
+
+
 def parts_ok(case: Case, answer: dict[str, Any]) -> list[bool]:
     """Per asking part of the case: an answerable part's facts are all in the answer; an unanswerable
     part is one the answer does not answer (the answer's part that asks it is not answerable)."""
@@ -104,7 +117,9 @@ def stray_phones(case: Case, answer: dict[str, Any], doc_text: Callable[[str], s
     the answer should not rely on. doc_text(stem) is a document's folded text ("" if unknown)."""
     stems = {c.source_hint for c in (case, *case.parts) if c.source_hint}
     texts = [doc_text(s) for s in stems]
-    return [p for p in dict.fromkeys(PHONE.findall(answer["answer"])) if not any(fold(p) in t for t in texts)]
+    # the answered department's listings in other, dated documents are the same desk, labelled as such
+    shown = "\n\n".join(part.split(VERSIONS)[0] for part in answer["answer"].split("\n\n"))
+    return [p for p in dict.fromkeys(PHONE.findall(shown)) if not any(fold(p) in t for t in texts)]
 
 
 def page_ok(case: Case, answer: dict[str, Any]) -> bool | None:

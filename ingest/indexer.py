@@ -20,8 +20,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -39,69 +38,10 @@ from ingest.limits import MAX_FILE_MB
 from ingest.loaders import SUPPORTED, relative_source
 from ingest.manifest import MANIFEST, Manifest, read_manifest_checked
 from ingest.prepare import Prepared, embed_text, read_all
+from ingest.report import OnDocument, Progress, Report, one_line
 
 log = logging.getLogger(__name__)
 CACHE_BATCH = 128  # texts embedded between two writes to the vector cache
-
-
-@dataclass
-class Report:
-    """What one ingest run did."""
-
-    added: list[str] = field(default_factory=list)
-    updated: list[str] = field(default_factory=list)
-    unchanged: list[str] = field(default_factory=list)
-    removed: list[str] = field(default_factory=list)
-    skipped: list[tuple[str, str]] = field(default_factory=list)  # (file, one-line reason)
-    warnings: list[tuple[str, str]] = field(default_factory=list)  # (manifest, one-line problem)
-    repaired: int = 0  # vectors deleted or restored so that Chroma holds exactly SQLite's chunks
-    chunks_embedded: int = 0  # chunks whose text was not in the embedding cache
-    texts_embedded: int = 0  # texts sent to the embedder (each distinct text once)
-    chunks_total: int = 0
-
-    def skip(self, path: Path | str, reason: str) -> None:
-        """Record a file that was not indexed, with its reason on one line."""
-        self.skipped.append((shown(path), _one_line(reason)))
-
-
-@dataclass
-class Progress:
-    """How far an ingest run is: documents and bytes to read, done so far, and the last document."""
-
-    total: int
-    bytes_total: int
-    done: int = 0
-    bytes_done: int = 0
-    source: str = ""  # the last document written (or skipped)
-    chunks: int = 0  # its chunks
-    seconds: float = 0.0  # the time it took
-    chunks_total: int = 0
-    elapsed: float = 0.0
-
-    def step(self, item: _Pending, doc: object, seconds: float) -> None:
-        """Count one more document."""
-        self.done += 1
-        self.bytes_done += item.size
-        self.source = item.source
-        self.chunks = len(doc.chunks) if isinstance(doc, Prepared) else 0
-        self.seconds = seconds
-        self.elapsed += seconds
-        self.chunks_total += self.chunks
-
-    def line(self) -> str:
-        """The log line of the last document (for a run with no terminal to show the bar)."""
-        return (f"ingest {self.done}/{self.total} {self.source}: {self.chunks} chunks, {self.seconds:.1f} s "
-                f"(about {self.eta / 60:.0f} min left)")
-
-    @property
-    def eta(self) -> float:
-        """Seconds left, at the rate so far in bytes read (documents differ a hundredfold in size)."""
-        if not self.bytes_done:
-            return 0.0
-        return self.elapsed * (self.bytes_total - self.bytes_done) / self.bytes_done
-
-
-OnDocument = Callable[[Progress], None]
 
 
 @dataclass(frozen=True)
@@ -160,7 +100,7 @@ class Indexer:
         pending = self._survey(found.files, manifests, seen, report)
         for directory, manifest in manifests.items():
             where = shown(relative_source(directory / MANIFEST, self.root))
-            report.warnings.extend((where, _one_line(p)) for p in manifest.problems)
+            report.warnings.extend((where, one_line(p)) for p in manifest.problems)
         todo: list[tuple[_Pending, str | None]] = []
         for item in pending:
             old = store.file_digest(self.db, item.source)
@@ -176,7 +116,8 @@ class Indexer:
             try:
                 self._one(item, old, doc, report)
             finally:
-                tally.step(item, doc, time.perf_counter() - started)
+                tally.step(item.source, item.size, len(doc.chunks) if isinstance(doc, Prepared) else 0,
+                           time.perf_counter() - started)
                 started = time.perf_counter()
                 bar.update()
                 bar.set_postfix_str(f"{tally.chunks_total} chunks, {item.path.name[:24]}")
@@ -371,11 +312,6 @@ def _current(item: _Pending, old: str | None) -> bool:
     if old is None:
         return False
     return old == item.digest or (item.doubtful and old.split(".")[0] == item.digest.split(".")[0])
-
-
-def _one_line(text: str) -> str:
-    flat = " ".join(str(text).split())  # a reason on one line of at most 300 characters
-    return flat if len(flat) <= 300 else flat[:299] + "…"
 
 
 def _digest(text: str) -> str:

@@ -6,7 +6,8 @@ from typing import Any
 
 import numpy as np
 
-from evals.fit import Item, folds_of, gold_part, label
+from evals.fit import folds_of
+from evals.labels import Item, gold_part, label
 from evals.scorers import Case
 
 

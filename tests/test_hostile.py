@@ -93,12 +93,14 @@ def test_the_injected_instruction_changes_nothing_the_check_lets_through(hostile
         "가나다 시범사업은 학교 77곳을 지원하며, 문의는 010-9999-9999입니다 [1].",  # slips the number in
     ]
     _Script.requests.clear()
-    _Script.replies = [*obeying, "가나다 시범사업은 2026년까지 학교 77곳을 지원합니다 [1]."]
+    faithful = plain.answer.replace("지원한다.", "지원합니다.")  # the same quotes, in another register
+    assert faithful != plain.answer
+    _Script.replies = [*obeying, faithful]
     for _ in obeying:
         got = engine.ask(hostile.QUESTION)
         assert got.answer == plain.answer and "010-9999-9999" not in got.answer and "승인" not in got.answer
     rephrased = engine.ask(hostile.QUESTION)  # a faithful rephrasing still gets through: the check can pass
-    assert rephrased.answer == "가나다 시범사업은 2026년까지 학교 77곳을 지원합니다 [1]."
+    assert rephrased.answer == faithful
     assert hostile.INJECTION in _Script.requests[0]["messages"][1]["content"]  # it reached the model as a source
 
 

@@ -11,6 +11,7 @@ import pytest
 
 from assistant.live import Live, NotReady, Status
 from assistant.settings import Settings
+from ingest.beside import runner, waiting
 from tests.conftest import copy_docs
 from tests.indexcheck import copy_vector_cache
 
@@ -26,7 +27,7 @@ def test_answers_follow_the_ingest_beside_them(tmp_path: Path, corpus_index: Pat
     with pytest.raises(NotReady):
         live.engine  # noqa: B018
     seen: list[Status] = []
-    thread = live.index([docs], tmp_path, progress=False)
+    thread = live.index(waiting([docs], tmp_path), runner([docs], tmp_path, index, embedder), progress=False)
     while thread.is_alive():
         seen.append(live.status())
         time.sleep(0.05)

@@ -3,22 +3,30 @@
 from __future__ import annotations
 
 from assistant.strategies.base import Citations, Env, Reply, Turn, mark
+from core.records import Desk
 
 NOT_FOUND = "제공된 문서에서 이 질문에 대한 답을 찾지 못했습니다."
 
 
 def refuse(turn: Turn, env: Env) -> Reply:
-    """"Not in the documents", with the desk of the best-ranked document (when it lists one)."""
-    # a part that follows another is about the document that part was answered from
-    ranked = [*sorted(turn.relied), *(h.item.chunk.source for h in turn.hits)] if turn.follows else \
-        [h.item.chunk.source for h in turn.hits]
+    """"Not in the documents", with the desk of the document the answer relies on (a part that follows
+    another, or beside parts that were answered), else of the best-ranked document, when it lists one."""
+    ranked = [*sorted(turn.relied), *(h.item.chunk.source for h in turn.hits)]
     source = next((s for s in ranked if turn.may_cite(s)), None)
-    desks = env.facts.desks_of(source) if source else []
-    if not desks:
+    desk = _desk(env.facts.desks_of(source), {h.item.chunk.id for h in turn.hits}) if source else None
+    if desk is None:
         return Reply("refusal", NOT_FOUND, False, ())
-    desk = desks[0]
     cites = Citations()
     n = cites.desk(desk)
     where = f"가장 관련 있는 문서(「{desk.title}」, {desk.date})의 담당 부서에 문의해 보세요"
     text = f"{NOT_FOUND} {where}: {desk.describe()} {mark(n)}"
     return Reply("refusal", text, False, tuple(cites.items))
+
+
+def _desk(desks: list[Desk], hit_chunks: set[str]) -> Desk | None:
+    """The document's desk for this question: the one under a retrieved passage (a handbook lists a desk
+    under each entry), else the document's own table when it has one; never another entry's desk."""
+    under = next((d for d in desks if d.chunk_id in hit_chunks), None)
+    if under is not None:
+        return under
+    return desks[0] if desks and len({d.chunk_id for d in desks}) == 1 else None

@@ -20,6 +20,8 @@ ROUTING = re.compile(r"어디로|어디에\s*(?:문의|연락)|문의처|문의�
 _ANY_PHONE = re.compile(r"(?<![\d-])(?:0\d{1,2}|1\d{3})-\d{3,4}(?:-\d{4})?(?![\d-])")  # 044-203-6364, 1566-0562
 _INQUIRY = re.compile(r"문의|전화|콜센터|고객센터|상담|안내")
 _UNLISTED = re.compile(r"이메일|e-?mail|메일\s*주소|팩스|fax", re.I)  # contact details no 담당 부서 table gives
+# heads the other dated listings of the answered department (each line its document, date and people)
+VERSIONS = "같은 부서가 다른 날짜의 문서에는 다른 담당자로 나옵니다"
 _ROLE_RX = re.compile(rf"(?:{ROLES})(?!\S*[을를])")
 
 
@@ -92,7 +94,9 @@ def contact_answer(turn: Turn, env: Env) -> Reply | None:
         return None
     # "…문의는 어디로?" wants every desk the document lists (ministry and agency); "…과장은?" the best.
     routing = bool(ROUTING.search(q.question))
-    chosen = [desks[i] for i in index.of_source[best.source] if routing or score[i] >= best_score - t.desk_tie]
+    # (every desk of its table: a handbook's desks under other entries are other topics' desks)
+    chosen = [desks[i] for i in index.of_source[best.source]
+              if (routing and desks[i].chunk_id == best.chunk_id) or score[i] >= best_score - t.desk_tie]
     cites = Citations()
     lines = [f"- {desk.describe()} {mark(cites.desk(desk))}" for desk in chosen]
     if routing:
@@ -118,7 +122,7 @@ def contact_answer(turn: Turn, env: Env) -> Reply | None:
         text = f"제공된 문서에는 {unlisted.group(0)} 정보가 나오지 않습니다. 전화로 문의할 수 있는 " + text
         return Reply("routing", text, False, tuple(cites.items[:listed]))
     if notes:
-        text += "\n같은 부서가 다른 날짜의 문서에는 다른 담당자로 나옵니다(날짜 확인 필요):\n" + "\n".join(notes)
+        text += f"\n{VERSIONS}(날짜 확인 필요):\n" + "\n".join(notes)
     return Reply("routing", text, True, tuple(cites.items))
 
 
