@@ -89,9 +89,11 @@ def featurize(q: Query, corpus: Corpus, cands: list[Candidate], follows: bool = 
     if not cands:
         return
     prev_rank = {s: r for r, s in reversed(list(enumerate(before)))}
-    miss_doc = {s: _missing(q, corpus, corpus.doc_tokens.get(s, set()), corpus.doc_text.get(s, ""))
-                for s in {c.source for c in cands}}
+    sources = {c.source for c in cands}
+    miss_doc = {s: _missing(q, corpus, corpus.doc_tokens.get(s, set()), corpus.doc_text.get(s, "")) for s in sources}
     scope = [t for t in dict.fromkeys(q.scope.split()) if t]
+    scope_doc = {s: sum(1 for t in scope if t in corpus.doc_tokens.get(s, set())) / len(scope) if scope else 0.0
+                 for s in sources}  # per document, not per candidate
     asked = {f"ask_{a}": float(a in q.asks) for a in ASKS}
     grams = _bigrams(" ".join(q.concepts) if q.english else q.text)
     sims = [c.hit.dense_sim for c in cands if c.hit.dense_sim is not None]
@@ -160,8 +162,7 @@ def featurize(q: Query, corpus: Corpus, cands: list[Candidate], follows: bool = 
         f["miss_doc"] = miss_doc[c.source]
         f["miss_line"] = _missing(q, corpus, c.line_toks | c.context, plain(c.line))
         f["prev_doc"] = 1.0 / (1 + prev_rank[c.source]) if c.source in prev_rank else 0.0
-        doc = corpus.doc_tokens.get(c.source, set())
-        f["scope_doc"] = sum(1 for t in scope if t in doc) / len(scope) if scope else 0.0
+        f["scope_doc"] = scope_doc[c.source]
         f["breakdown"] = float(breakdown_free and bool(_BREAKDOWN.search(c.text)))
         f["results"] = float(results and bool(HAS_NUMBER.search(c.text)))
         f["each"] = float(each and sum(1 for t in q.concepts if re.search(re.escape(t) + r"[\s(]{0,2}\d", folded)) >= 2)
