@@ -38,18 +38,28 @@ CORPUS_FIXTURES = frozenset({"corpus_index", "corpus_index_server", "served_inde
 # until it passes. The ranker of 2026-12-03 (3,016 questions) puts long table rows of the hyperscale-AI
 # notice above the seed release's GPU sentence ("GPU는 언제까지 몇 장 확보하나요?" is refused, p 0.09 for
 # the right sentence), answers an amount not asked (연봉 -> 센터당 4억 원), and answers two questions the
-# documents do not answer. The tests that use the GPU question for plumbing (contract, LLM, API) follow it.
-KNOWN_RANKER_FAILURES = (
-    "test_answers.py::test_numbers_are_quoted_exactly_with_citations[GPU",
-    "test_answers.py::test_unanswerable_questions_are_refused_with_a_desk_to_ask",
-    "test_answers.py::test_open_question_prefers_the_sentence_about_its_subject",
-    "test_api.py::test_sql_and_path_like_questions_are_just_questions",
-    "test_api.py::test_with_login_neither_page_nor_api_answers_without_it",
-    "test_contract.py::test_ask_json",
-    "test_llm.py::test_grounded_llm_text_is_used_and_ungrounded_text_is_rejected",
-    "test_llm.py::test_unreachable_llm_keeps_the_extractive_answer",
-    "test_strategies.py::test_a_letter_is_answered_part_by_part",
+# documents do not answer. The tests that use the GPU question for plumbing (contract, LLM, API, the browser
+# chat) follow it.
+KNOWN_RANKER_FAILURES: tuple[tuple[str, str | None], ...] = (  # (file::test, a parameter's text or None)
+    ("test_answers.py::test_numbers_are_quoted_exactly_with_citations", "GPU는 언제까지"),
+    ("test_answers.py::test_unanswerable_questions_are_refused_with_a_desk_to_ask", "세 번째 회의"),
+    ("test_answers.py::test_unanswerable_questions_are_refused_with_a_desk_to_ask", "2027년 초중고 사교육비 총액"),
+    ("test_answers.py::test_open_question_prefers_the_sentence_about_its_subject", None),
+    ("test_api.py::test_sql_and_path_like_questions_are_just_questions", None),
+    ("test_api.py::test_with_login_neither_page_nor_api_answers_without_it", None),
+    ("test_browser.py::test_chat_answers_with_cards_and_a_progress_indicator", None),
+    ("test_contract.py::test_ask_json", None),
+    ("test_llm.py::test_grounded_llm_text_is_used_and_ungrounded_text_is_rejected", None),
+    ("test_llm.py::test_unreachable_llm_keeps_the_extractive_answer", None),
+    ("test_strategies.py::test_a_letter_is_answered_part_by_part", None),
 )
+
+
+def _known_failure(item: pytest.Item) -> bool:
+    name = item.nodeid.split("/")[-1].split("[")[0]
+    params = getattr(getattr(item, "callspec", None), "params", {})
+    return any(name == test and (text is None or any(text in str(v) for v in params.values()))
+               for test, text in KNOWN_RANKER_FAILURES)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -58,8 +68,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if CORPUS_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.corpus)
-        where = item.nodeid.split("/")[-1]
-        if any(where.startswith(k) for k in KNOWN_RANKER_FAILURES):
+        if _known_failure(item):
             item.add_marker(pytest.mark.xfail(reason="issue #16: the fitted ranker (see KNOWN_RANKER_FAILURES)"))
 
 
