@@ -15,6 +15,12 @@ from assistant.answer import Answer, Citation
 _ENTITIES = {c: f"&#{ord(c)};" for c in "&<>\"'[]()*_`#|~!:{}$\\^@"}
 _BIDI = re.compile(r"[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _MARKER = re.compile(r"\[(\d+)\]")
+_EMPHASIS = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*")  # Markdown bold in a document's text (a .md or .txt source)
+
+
+def unmarked(text: str) -> str:
+    """A document's text as read: Markdown bold (**…**) shown as the words it wraps."""
+    return _EMPHASIS.sub(r"\1", text) if "**" in text else text
 
 
 def inert(text: str) -> str:
@@ -24,33 +30,42 @@ def inert(text: str) -> str:
     return text.replace("www.", "www&#46;")
 
 
-def _cite_link(key: str, n: int) -> str:
-    return f'<a class="cite src-{key}-{n}" href="#source-viewer" title="원문 보기">[{n}]</a>'
+PREVIEW = 300  # characters of a quote shown when the pointer rests on its [n]
 
 
-def with_links(text: str, key: str) -> str:
-    """inert(text) with each [n] turned into a link that opens the source viewer on citation n."""
+def _cite_link(key: str, n: int, quote: str = "") -> str:
+    preview = " ".join(quote.split())
+    preview = preview if len(preview) <= PREVIEW else preview[:PREVIEW] + " …"
+    title = f"[{n}] {preview} — 눌러서 원문 보기" if preview else "원문 보기"
+    return f'<a class="cite src-{key}-{n}" href="#source-viewer" title="{inert(title)}">[{n}]</a>'
+
+
+def with_links(text: str, key: str, citations: tuple[Citation, ...] | list[Citation] = ()) -> str:
+    """inert(text) with each [n] turned into a link that opens the source viewer on citation n (its quote
+    previewed on hover)."""
+    quotes = {c.n: unmarked(c.quote or c.text) for c in citations}
     parts = _MARKER.split(text)
     out = []
     for i, part in enumerate(parts):
-        out.append(inert(part) if i % 2 == 0 else _cite_link(key, int(part)))
+        out.append(inert(part) if i % 2 == 0 else _cite_link(key, int(part), quotes.get(int(part), "")))
     return "".join(out).replace("\n", "<br>")
 
 
 def passage_html(c: Citation, limit: int = 0) -> str:
     """The cited passage with the quote marked (table cells separated by │); over limit characters, only the
     quote and some context either side are shown."""
-    text, at = c.text, c.text.find(c.quote) if c.quote else -1
+    text, quote = unmarked(c.text), unmarked(c.quote)
+    at = text.find(quote) if quote else -1
     if limit and len(text) > limit:
         start = max(0, at - limit // 4) if at >= 0 else 0
-        end = max(start + limit, at + len(c.quote) + limit // 4 if at >= 0 else 0)
+        end = max(start + limit, at + len(quote) + limit // 4 if at >= 0 else 0)
         head, tail = ("… " if start else ""), (" …" if end < len(text) else "")
         text = head + text[start:end] + tail
-        at = text.find(c.quote) if c.quote else -1
+        at = text.find(quote) if quote else -1
     if at < 0:
         body = inert(text)
     else:
-        body = inert(text[:at]) + f"<mark>{inert(c.quote)}</mark>" + inert(text[at + len(c.quote) :])
+        body = inert(text[:at]) + f"<mark>{inert(quote)}</mark>" + inert(text[at + len(quote) :])
     return body.replace("\t", " │ ")
 
 
@@ -72,15 +87,20 @@ def cards(citations: tuple[Citation, ...] | list[Citation], key: str) -> str:
     return "".join(card(c, key) for c in citations)
 
 
-def message_html(answer: Answer, key: str) -> str:
-    """A chat message: the answer with [n] links, how a follow-up was read, and this answer's own cards."""
+def message_html(answer: Answer, key: str, note: str = "") -> str:
+    """A chat message: the answer with [n] links, how a follow-up was read (with a link asking the message
+    again as typed), this answer's own cards, and the note of the feedback it was given."""
     warn = "" if answer.answerable else "⚠️ "
-    out = [f'<div class="answer">{warn}{with_links(answer.answer, key)}</div>']
+    out = [f'<div class="answer">{warn}{with_links(unmarked(answer.answer), key, answer.citations)}</div>']
     if answer.resolved:
-        out.append(f'<div class="resolved">→ 해석한 질문: {inert(answer.resolved)}</div>')
+        out.append(f'<div class="resolved">→ 앞의 대화에 이어 이렇게 이해했습니다: {inert(answer.resolved)} · '
+                   f'<a class="reask reask-{key}" href="#question" title="앞의 대화 없이 입력한 그대로 묻습니다">'
+                   f"원래 질문으로 다시 묻기</a></div>")
     if answer.citations:
         out.append(f'<details class="sources" open><summary>출처 {len(answer.citations)}건</summary>'
                    f"{cards(answer.citations, key)}</details>")
+    if note:
+        out.append(f'<div class="feedback-note" role="status">{inert(note)}</div>')
     return "".join(out)
 
 
@@ -94,9 +114,9 @@ def viewer_html(c: Citation, lines: list[str], has_file: bool) -> str:
     page = f"{c.page}쪽" if c.page else "쪽 번호 없음(전체 본문)"
     head = (f'<div class="viewer-head"><b>[{c.n}]</b> {inert(c.title)} · {inert(c.date)} · {page} · '
             f"<code>{inert(c.source.rsplit('/', 1)[-1])}</code></div>")
-    quote_lines = [q for q in c.quote.split("\n") if q.strip()]
+    quote_lines = [q for q in unmarked(c.quote).split("\n") if q.strip()]
     body = []
-    for line in lines:
+    for line in map(unmarked, lines):
         hit = next((q for q in quote_lines if q in line), None)
         if hit:
             at = line.find(hit)

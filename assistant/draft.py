@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from assistant.answer import Answer, Citation, Part
 from core.records import Desk
 from core.text import fold as _fold
+from core.text import particle
 
 if TYPE_CHECKING:
     from assistant.engine import Engine
@@ -22,7 +23,10 @@ if TYPE_CHECKING:
     from assistant.filters import Filters
 
 GREETING = "안녕하십니까. 귀하께서 문의하신 내용에 대하여 공개된 정책 자료를 바탕으로 아래와 같이 답변드립니다."
-CLOSING = "추가로 궁금하신 사항은 아래 문의처로 연락하여 주시기 바랍니다. 감사합니다."
+CLOSING = "추가로 궁금하신 사항은 위 문의처로 연락하여 주시기 바랍니다. 감사합니다."
+CLOSING_NO_DESK = "추가로 궁금하신 사항은 소관 부서로 문의하여 주시기 바랍니다. 감사합니다."
+# The letter's own lead-in before what it asks ("뉴스에서 … 들었는데, ", "학부모인데요, "): not part of a label.
+_LEAD_IN = re.compile(r"^.*?(?:는데요?|던데요?|지만|니까|어서|아서)\s*,\s*")
 NO_ANSWER = "문의하신 ‘{label}’{particle} 현재 공개된 자료에서 확인되지 않습니다."
 _DIGIT_WORD = re.compile(r"\S*\d\S*")
 _MARKER = re.compile(r"\s*\[(\d+)\]")
@@ -100,15 +104,10 @@ def _renumber(text: str, numbers: dict[int, int]) -> str:
 def label_of(question: str, names: Collection[str]) -> str:
     """The part as the letter asks it, without numbers, phones or people's names (those need a source)."""
     question = re.sub(r"^(?:그리고|또한|또|그럼|그러면|아울러)\s+", "", question.strip())
+    question = _LEAD_IN.sub("", question, count=1) or question
     words = [w for w in question.split() if not _DIGIT_WORD.fullmatch(w) and not any(n in w for n in names if n)]
     label = " ".join(words).strip(" ?？.!")
     return label[:80] or "문의 사항"
-
-
-def _particle(label: str) -> str:
-    last = label[-1]
-    closed = "가" <= last <= "힣" and (ord(last) - 0xAC00) % 28 != 0
-    return "은" if closed else "는"
 
 
 def _desk_of(source: str, cited: list[Citation], facts: FactBook) -> tuple[Desk, Citation | None] | None:
@@ -131,7 +130,7 @@ def build_draft(answer: Answer, facts: FactBook, max_contacts: int = 2) -> Draft
         if part.answerable:
             sections.append(Section(label, part.answer, True))
         else:
-            sections.append(Section(label, NO_ANSWER.format(label=label, particle=_particle(label)), False))
+            sections.append(Section(label, NO_ANSWER.format(label=label, particle=particle(label, "은")), False))
     used = {int(m) for s in sections if s.answered for m in re.findall(r"\[(\d+)\]", s.text)}
     refs = [c for c in answer.citations if c.n in used]
     order = [c.source for c in refs] + [c.source for c in answer.citations]
@@ -154,7 +153,7 @@ def build_draft(answer: Answer, facts: FactBook, max_contacts: int = 2) -> Draft
     new = {c.n: i for i, c in enumerate(refs, start=1)}
     sections = [replace(s, text=_renumber(s.text, new).strip()) if s.answered else s for s in sections]
     return Draft(answer.question, GREETING, tuple(sections), tuple(replace(c, n=new[c.n]) for c in refs),
-                 tuple(replace(c, ref=new[c.ref]) for c in contacts), CLOSING)
+                 tuple(replace(c, ref=new[c.ref]) for c in contacts), CLOSING if contacts else CLOSING_NO_DESK)
 
 _PHONE = re.compile(r"0\d{1,2}[-)]\s?\d{3,4}-\d{4}")
 # A number with what it counts ("30만장", "1,141개교", "95%", "3월"): the unit must match too (5명 is not in 25명).

@@ -69,7 +69,7 @@ class Engine:
         message = "\n".join(" ".join(line.split()) for line in question.splitlines() if line.strip())
         asked = message
         if message and history:  # a follow-up ("그럼 담당자는?") is read against the conversation
-            message = resolve(message, history, self.corpus.idf_of, list(self.corpus.doc_tokens.values()))
+            message = resolve(message, history, self.corpus.idf_of)
         allowed = None
         allow = None
         if filters is not None and filters.active:

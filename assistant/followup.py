@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from core import text as core_text
@@ -36,10 +36,6 @@ _ATTRIBUTE = re.compile(r"(?:액|율|률|수|비|금|정원|규모|인원|기간
 # Nouns that name what is asked of a topic, never the topic itself (trimmed from a topic's end).
 _ASKED = re.compile(r"(?:총액|금액|액수|정원|규모|인원|기간|예산|목표|일정|자격|비율|율|률|주소|위치|장소)$")
 TOPIC_IDF = 5.5  # summed IDF of a message's own topic nouns from which it stands alone (담당자 0, 예산 3.3, GPU 5.7)
-# From here a message names its own topic in full and never takes the previous one, even from the same document
-# ("AI 인재 TF에 배정된 예산은?" 16.1 in a letter after a GPU question; "선정 결과 이의제기는 언제까지야?" 12.3 is
-# still a follow-up). Set after the blind dialogues' first-sight score, on their misses and on letters.
-FULL_TOPIC_IDF = 14.0
 ENTITY_IDF = 4.5  # a bare follow-up naming something this rare asks the previous question of it (석사과정 7.3)
 
 
@@ -190,12 +186,8 @@ def _replace(previous: str, old: str, new: str) -> str:
     if at < 0:
         return f"{new} {previous}"
     rest = previous[at + len(old) :]
-    pairs = {"은": "는", "는": "은", "이": "가", "가": "이", "을": "를", "를": "을"}
-    if rest[:1] in pairs and (len(rest) == 1 or not ("가" <= rest[1] <= "힣")):
-        final = new[-1]
-        closed = "가" <= final <= "힣" and (ord(final) - 0xAC00) % 28 != 0
-        particle = rest[0] if (rest[0] in "은이을") == closed else pairs[rest[0]]
-        rest = particle + rest[1:]
+    if rest[:1] in "은는이가을를" and rest[:1] and (len(rest) == 1 or not ("가" <= rest[1] <= "힣")):
+        rest = core_text.particle(new, rest[0]) + rest[1:]
     return previous[:at] + new + rest
 
 
@@ -208,28 +200,11 @@ def _join(topic: str, rest: str) -> str:
     return f"{topic} {rest}"
 
 
-def _rarest(text: str, idf: Callable[[str], float], documents: Sequence[set[str]]) -> str:
-    """The rarest search word of text that some document has (joined noun runs count: 기본교육과정)."""
-    with core_text._lock:
-        analysed = core_text.kiwi().tokenize(text)
-    skip = {m.form.lower() for m in analysed if m.form in core_text._NOT_FOCUS or _MINISTRY.fullmatch(m.form)}
-    words = [t for t in dict.fromkeys(core_text.tokens(text)) if t not in skip and len(t) > 1 and any(t in d for d in documents)]
-    return max(words, key=idf, default="")
-
-
-def _same_document(previous: str, question: str, idf: Callable[[str], float], documents: Sequence[set[str]]) -> bool:
-    """Some document has both the previous topic's rarest word and the question's ("대교협" in the release the
-    previous turn was about): the question goes on about that document."""
-    if not documents:
-        return False
-    old, new = _rarest(topic_phrase(previous, idf) or previous, idf, documents), _rarest(question, idf, documents)
-    return bool(old and new and old != new) and any(old in words and new in words for words in documents)
-
-
-def resolve_one(question: str, previous: str, idf: Callable[[str], float], documents: Sequence[set[str]] = ()) -> str:
-    """question made standalone against the previous (already standalone) question; unchanged when it stands alone.
-
-    documents: the words of each indexed document; a question on the previous topic's document is a follow-up."""
+def resolve_one(question: str, previous: str, idf: Callable[[str], float]) -> str:
+    """question made standalone against the previous (already standalone) question; unchanged when it stands
+    alone. It leans on the previous one only when it points back (그건, 그 TF, 그럼 …), swaps a scope (작년에는?,
+    교육부 쪽은?), names another thing or attribute bare (석사과정은?, 참여율은?) or has no topic of its own
+    (담당자는?): a message naming its own topic is never rewritten."""
     question = " ".join(unicodedata.normalize("NFC", question).split())
     if not previous or not question:
         return question
@@ -244,7 +219,7 @@ def resolve_one(question: str, previous: str, idf: Callable[[str], float], docum
         return _swap_ministry(previous, ministry.group(0))
     if ministry:  # "과기정통부 쪽 담당 부서는?": the rest read against the previous turn, in that ministry
         rest = re.sub(r"^\s*(?:쪽|측)?\s*(?:의|에서|은|는)?\s*", "", stripped[ministry.end() :])
-        resolved = resolve_one(rest, previous, idf, documents)
+        resolved = resolve_one(rest, previous, idf)
         if resolved != rest:
             return _swap_ministry(resolved, ministry.group(0))
     if not pointing and _is_bare(stripped) and topic_weight(stripped, idf) >= ENTITY_IDF:
@@ -253,10 +228,8 @@ def resolve_one(question: str, previous: str, idf: Callable[[str], float], docum
         swapped = _swap_attribute(previous, _word(stripped))
         if swapped:
             return swapped  # "참여율은?" after "… 총액은 얼마인가요?": the same question of another attribute
-    weight = topic_weight(stripped, idf)
-    if not pointing and weight >= TOPIC_IDF and (weight >= FULL_TOPIC_IDF  # names its own topic in full
-                                                 or not _same_document(previous, stripped, idf, documents)):
-        return question
+    if not pointing and topic_weight(stripped, idf) >= TOPIC_IDF:
+        return question  # a topic of its own
     topic = topic_phrase(previous, idf)
     if not topic or topic.replace(" ", "") in stripped.replace(" ", ""):
         return stripped or question
@@ -266,13 +239,11 @@ def resolve_one(question: str, previous: str, idf: Callable[[str], float], docum
     return _join(topic, stripped)
 
 
-def resolve(question: str, history: list[dict[str, str]], idf: Callable[[str], float],
-            documents: Sequence[set[str]] = ()) -> str:
+def resolve(question: str, history: list[dict[str, str]], idf: Callable[[str], float]) -> str:
     """A standalone question for the message: the user turns of history are resolved in order, and the
-    message against the last of them. history holds {"role": "user"|"assistant", "content": str};
-    documents, the search words of each indexed document (optional)."""
+    message against the last of them. history holds {"role": "user"|"assistant", "content": str}."""
     previous = ""
     for turn in history:
         if turn.get("role") == "user" and str(turn.get("content", "")).strip():
-            previous = resolve_one(str(turn["content"]), previous, idf, documents)
-    return resolve_one(question, previous, idf, documents)
+            previous = resolve_one(str(turn["content"]), previous, idf)
+    return resolve_one(question, previous, idf)

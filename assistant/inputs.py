@@ -12,6 +12,7 @@ import unicodedata
 from typing import Any
 
 from core.errors import UserError
+from core.text import particle
 
 MAX_QUESTION = 2_000  # characters of a chat question
 MAX_LETTER = 20_000  # characters of a citizen's letter (draft mode)
@@ -29,14 +30,14 @@ class BadInput(UserError):
 def clean_text(text: Any, limit: int = MAX_QUESTION, what: str = "질문") -> str:
     """text as NFC without control or direction-override characters; BadInput when empty, too long or wordless."""
     if not isinstance(text, str):
-        raise BadInput(f"{what}은(는) 문자열이어야 합니다(받은 값: {_kind(text)}).")
+        raise BadInput(f"{what}{particle(what, '은')} 문자열이어야 합니다(받은 값: {_kind(text)}).")
     if _SURROGATE.search(text):
         raise BadInput(f"{what}에 UTF-8이 아닌 바이트가 있습니다. UTF-8 글자로 다시 입력해 주세요.")
     text = unicodedata.normalize("NFC", _CONTROL.sub(" ", text.replace("\r\n", "\n")))
     if not text.strip():
-        raise BadInput(f"{what}을(를) 입력해 주세요.")
+        raise BadInput(f"{what}{particle(what, '을')} 입력해 주세요.")
     if len(text) > limit:
-        raise BadInput(f"{what}이(가) 너무 깁니다({len(text):,}자). {limit:,}자 이내로 줄여 주세요.")
+        raise BadInput(f"{what}{particle(what, '이')} 너무 깁니다({len(text):,}자). {limit:,}자 이내로 줄여 주세요.")
     if not _WORD.search(text):
         raise BadInput(f"{what}에 글자나 숫자가 없습니다. 궁금한 내용을 글로 적어 주세요.")
     return text.strip()
@@ -113,7 +114,9 @@ def clean_dates(since: str, until: str) -> tuple[str, str]:
                     raise ValueError(value)
                 value = dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3))).isoformat()
             except ValueError:
-                raise BadInput(f"{label} '{value[:20]}'은(는) YYYY-MM-DD 형식이어야 합니다(예: 2025-09-30).") from None
+                shown = value[:20]
+                raise BadInput(f"{label} '{shown}'{particle(shown, '은')} 올바른 날짜가 아닙니다. "
+                               "YYYY-MM-DD 형식으로 적어 주세요(예: 2025-09-30).") from None
         out.append(value)
     if out[0] and out[1] and out[0] > out[1]:
         raise BadInput(f"시작일({out[0]})이 종료일({out[1]})보다 늦습니다.")

@@ -3,120 +3,26 @@
 from __future__ import annotations
 
 import os
-import tempfile
-import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from assistant import cards
-from assistant.answer import Answer, Citation
+from assistant.answer import Citation
 from assistant.draft import Draft, answer_letter, build_draft
-from assistant.export import export
 from assistant.facts import fact_rows
-from assistant.filters import Filters
-from assistant.inputs import BadInput, clean_dates, clean_history, clean_letter, clean_question
-from assistant.live import Live, NotReady
+from assistant.inputs import BadInput, clean_letter
+from assistant.live import Live
+from assistant.shell import ALL, REASONS, Conversation, Shell, api_result
 from assistant.uitext import CSS, EXAMPLES, HEAD, INTRO, LETTER_EXAMPLE, contacts_table
-from assistant.viewer import SourceFiles
-from core import store
 
 if TYPE_CHECKING:
     import gradio as gr
 
     from assistant.engine import Engine
 
-ALL = "전체"
+COMMENT_LABEL = "의견 (선택) — 👍/👎를 누른 답변에 붙습니다"
 QUEUE_SIZE = 256  # requests waiting beyond this are refused with a "busy" message instead of piling up
 CONCURRENCY = 4  # answers computed at once; chosen from a 50-user sweep of 1, 2, 4, 8 (README: Load)
-
-
-class Shell:
-    """What the event handlers share: the (live) engine, the allow-listed source files and the feedback store."""
-
-    def __init__(self, live: Live, root: Path) -> None:
-        self.live = live
-        settings = live.settings
-        self.db = store.connect(Path(settings.index_dir), create=True)  # the viewer's and the feedback's own connection
-        self.root = root
-        self._files = SourceFiles(self.db, root, Path(settings.corpus_dir))
-        self._files_of: object = live.current
-        self.publishers = store.publishers(self.db)
-        self.lock = threading.Lock()
-        self.out_dir = Path(tempfile.mkdtemp(prefix="policy-drafts-"))
-
-    @property
-    def files(self) -> SourceFiles:
-        """The viewer's allow-list, read again once the engine was rebuilt over more documents."""
-        current = self.live.current
-        if current is not self._files_of:
-            with self.lock:
-                self._files = SourceFiles(self.db, self.root, Path(self.live.settings.corpus_dir))
-                self._files_of = current
-        return self._files
-
-    @property
-    def engine(self) -> Engine:
-        """The engine over what is indexed now (BadInput while nothing is: the page says why)."""
-        try:
-            return self.live.engine
-        except NotReady as exc:
-            raise BadInput(str(exc)) from None
-
-    def filters(self, publisher: str, since: str, until: str) -> Filters:
-        """The chosen filter (BadInput for a malformed date)."""
-        since, until = clean_dates(since, until)
-        return Filters("" if publisher in ("", ALL, None) else publisher, since, until)
-
-    def ask(self, question: Any, history: Any, filters: Filters) -> Answer:
-        """The engine's answer to a checked question and history."""
-        return self.engine.ask(clean_question(question), history=clean_history(history), filters=filters)
-
-    def rate(self, kind: str, rating: int, question: str, answer: str, citations: tuple[Citation, ...]) -> int:
-        """Store a 👍 (1) or 👎 (-1); return its id."""
-        import datetime as dt
-        from dataclasses import asdict
-
-        at = dt.datetime.now().isoformat(timespec="seconds")
-        with self.lock:
-            return store.add_feedback(self.db, at, kind, rating, "", question, answer, [asdict(c) for c in citations])
-
-    def comment(self, feedback_id: int, text: str) -> bool:
-        """Attach a comment to a rating."""
-        with self.lock:
-            return store.set_feedback_comment(self.db, feedback_id, text.strip()[:2000])
-
-    def draft_files(self, draft: Draft, text: str) -> list[str]:
-        """The (edited) draft as .txt, .docx and .hwpx files in a fresh directory."""
-        folder = Path(tempfile.mkdtemp(dir=self.out_dir))
-        return [str(export(draft, fmt, folder / f"민원답변초안.{fmt}", text)) for fmt in ("txt", "docx", "hwpx")]
-
-
-def history_of(answers: list[Answer]) -> list[dict[str, str]]:
-    """The conversation so far as role/content turns (the assistant's own answer text)."""
-    out: list[dict[str, str]] = []
-    for a in answers:
-        out += [{"role": "user", "content": a.question}, {"role": "assistant", "content": a.answer}]
-    return out
-
-
-def chat_messages(answers: list[Answer]) -> list[dict[str, str]]:
-    """The chatbot's messages: each question, and each answer with its own cards."""
-    out: list[dict[str, str]] = []
-    for i, a in enumerate(answers):
-        out += [{"role": "user", "content": cards.inert(a.question)},
-                {"role": "assistant", "content": cards.message_html(a, f"m{i}")}]
-    return out
-
-
-def api_result(shell: Shell, question: Any, history: Any, publisher: Any, since: Any, until: Any) -> dict[str, Any]:
-    """The `ask` endpoint's work: the JSON contract, or the same shape with "error" for bad input."""
-    try:
-        filters = shell.filters(str(publisher or ""), str(since or ""), str(until or ""))
-        return shell.ask(question, history, filters).to_dict()
-    except BadInput as exc:
-        text = question if isinstance(question, str) else ""
-        return {"question": text[:200], "answer": str(exc), "answerable": False, "citations": [], "parts": [],
-                "error": str(exc)}
 
 
 def build_app(engine: Engine | Live, root: Path | None = None) -> gr.Blocks:
@@ -128,23 +34,42 @@ def build_app(engine: Engine | Live, root: Path | None = None) -> gr.Blocks:
     live = engine if isinstance(engine, Live) else Live.fixed(engine)
     shell = Shell(live, root or Path.cwd())
 
-    def respond(message: str, answers: list[Answer], publisher: str, since: str, until: str,
+    def respond(message: str, talk: Conversation, publisher: str, since: str, until: str,
                 progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:  # noqa: B008 (Gradio's idiom)
+        return _answer(message, talk, publisher, since, until, talk.history(), progress)
+
+    def _answer(message: str, talk: Conversation, publisher: str, since: str, until: str,
+                history: list[dict[str, str]], progress: Any) -> tuple[Any, ...]:
+        try:
+            filters = shell.filters(publisher, since, until)
+        except BadInput as exc:
+            return gr.skip(), gr.skip(), gr.skip(), "", cards.notice_html(str(exc)), gr.update(open=True)
         try:
             progress(0.2, desc="문서를 찾는 중…")
-            answer = shell.ask(message, history_of(answers), shell.filters(publisher, since, until))
+            answer = shell.ask(message, history, filters)
         except BadInput as exc:
-            return gr.skip(), gr.skip(), gr.skip(), cards.notice_html(str(exc))
-        answers = [*answers, answer]
-        return chat_messages(answers), answers, "", ""
+            return gr.skip(), gr.skip(), gr.skip(), cards.notice_html(str(exc)), "", gr.skip()
+        talk = Conversation([*talk.answers, answer], dict(talk.rated))
+        return talk.messages(), talk, "", "", "", gr.skip()
 
-    def open_source(request: str, answers: list[Answer], draft: Draft | None) -> tuple[Any, ...]:
+    def reask(request: str, talk: Conversation, publisher: str, since: str, until: str,
+              progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:  # noqa: B008
+        """The message of answer m<i> asked again as typed, without the conversation before it."""
+        key = (request or "").strip()
+        if not (key.startswith("m") and key[1:].isdigit() and int(key[1:]) < len(talk.answers)):
+            return gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip()
+        return _answer(talk.answers[int(key[1:])].question, talk, publisher, since, until, [], progress)
+
+    def new_conversation() -> tuple[Any, ...]:
+        return [], Conversation(), "", "", "", 0, gr.update(label=COMMENT_LABEL, value="")
+
+    def open_source(request: str, talk: Conversation, draft: Draft | None) -> tuple[Any, ...]:
         key, _, n = (request or "").partition(":")
         cites: tuple[Citation, ...] = ()
         if key == "d" and draft is not None:
             cites = draft.references
-        elif key.startswith("m") and key[1:].isdigit() and int(key[1:]) < len(answers):
-            cites = answers[int(key[1:])].citations
+        elif key.startswith("m") and key[1:].isdigit() and int(key[1:]) < len(talk.answers):
+            cites = talk.answers[int(key[1:])].citations
         c = next((c for c in cites if str(c.n) == n), None)
         if c is None:
             return cards.notice_html("출처를 찾지 못했습니다."), gr.update(visible=False)
@@ -153,14 +78,15 @@ def build_app(engine: Engine | Live, root: Path | None = None) -> gr.Blocks:
         return html, gr.update(value=str(path) if path else None, visible=path is not None,
                                label=f"원본 파일 내려받기 ({c.source.rsplit('/', 1)[-1]})")
 
-    def like(data: gr.LikeData, answers: list[Answer]) -> tuple[Any, ...]:
-        index = data.index if isinstance(data.index, int) else data.index[0]
-        if not 0 <= index // 2 < len(answers):
-            return gr.skip(), 0
-        a = answers[index // 2]
-        rating = 1 if data.liked in (True, "Like") else -1
-        fid = shell.rate("chat", rating, a.resolved or a.question, a.answer, a.citations)
-        return f"{'👍' if rating > 0 else '👎'} 평가를 저장했습니다. 의견이 있으면 아래에 적어 주세요.", fid
+    def like(data: gr.LikeData, talk: Conversation) -> tuple[Any, ...]:
+        index = (data.index if isinstance(data.index, int) else data.index[0]) // 2
+        if not 0 <= index < len(talk.answers):
+            return gr.skip(), gr.skip(), 0, gr.skip()
+        talk = Conversation(list(talk.answers), dict(talk.rated))
+        shell.rate_answer(talk, index, data.liked)
+        question = talk.answers[index].question
+        label = f"의견 (선택) — {index + 1}번째 답변 「{question[:40]}{'…' if len(question) > 40 else ''}」에 붙습니다"
+        return talk.messages(), talk, talk.rated[index][0], gr.update(label=label)
 
     like.__annotations__["data"] = gr.LikeData  # Gradio finds event data by its class; annotations here are strings
 
@@ -172,7 +98,7 @@ def build_app(engine: Engine | Live, root: Path | None = None) -> gr.Blocks:
 
     def save_comment(fid: int, text: str) -> tuple[Any, ...]:
         if not fid:
-            return "먼저 👍 또는 👎를 눌러 주세요.", text
+            return "먼저 답변의 👍 또는 👎를 눌러 주세요.", text
         return ("의견을 저장했습니다. 감사합니다." if shell.comment(fid, text) else "저장하지 못했습니다."), ""
 
     def make_draft(letter: str, publisher: str, since: str, until: str,
@@ -198,6 +124,18 @@ def build_app(engine: Engine | Live, root: Path | None = None) -> gr.Blocks:
             return cards.notice_html(str(exc))
         return contacts_table(fact_rows(facts, "contacts", (query or "").strip()[:200] or None))
 
+    def filter_chip(publisher: str, since: str, until: str) -> tuple[Any, ...]:
+        """The chip above the chat while a filter is on, and the filter's own warning for a bad date."""
+        try:
+            f = shell.filters(publisher, since, until)
+        except BadInput as exc:
+            return "", cards.notice_html(str(exc))
+        if not f.active:
+            return "", ""
+        dates = f"{f.since or '…'} ~ {f.until or '…'}" if (f.since or f.until) else ""
+        text = " · ".join(x for x in (f.publisher, dates) if x)
+        return f'<div class="filter-chip" role="status">🔎 필터 적용 중: {cards.inert(text)}</div>', ""
+
     def index_status() -> tuple[Any, ...]:
         st = live.status()
         text = st.banner()
@@ -211,7 +149,7 @@ def build_app(engine: Engine | Live, root: Path | None = None) -> gr.Blocks:
 
     private: dict[str, Any] = {"api_visibility": "private"}
     with gr.Blocks(title="정책 비서", analytics_enabled=False) as app:
-        answers = gr.State([])
+        talk = gr.State(Conversation())
         draft_state = gr.State(None)
         fb_id = gr.State(0)
         gr.Markdown(INTRO)
@@ -219,29 +157,44 @@ def build_app(engine: Engine | Live, root: Path | None = None) -> gr.Blocks:
         ticker = gr.Timer(2.0, active=live.status().indexing)
         ticker.tick(index_status, None, [banner, ticker], show_progress="hidden", **private)
         app.load(index_status, None, [banner, ticker], show_progress="hidden", **private)
-        with gr.Accordion("검색 범위 (부처·기간)", open=False, elem_id="filters"):
+        filter_note = gr.HTML(elem_id="filter-chip")
+        with gr.Accordion("검색 범위 (부처·기간)", open=False, elem_id="filters") as panel:
             with gr.Row():
                 publisher = gr.Dropdown([ALL, *shell.publishers], value=ALL, label="부처", elem_id="publisher")
-                since = gr.Textbox(label="시작일 (YYYY-MM-DD)", elem_id="since", max_lines=1)
-                until = gr.Textbox(label="종료일 (YYYY-MM-DD)", elem_id="until", max_lines=1)
+                since = gr.Textbox(label="시작일", placeholder="YYYY-MM-DD (예: 2025-09-30)", elem_id="since",
+                                   max_lines=1)
+                until = gr.Textbox(label="종료일", placeholder="YYYY-MM-DD (예: 2026-06-30)", elem_id="until",
+                                   max_lines=1)
+            filter_status = gr.HTML(elem_id="filter-status")
         with gr.Tab("질문하기"):
             chat = gr.Chatbot(label="대화", height=520, elem_id="chat", buttons=["copy", "copy_all"],
-                              feedback_options=("Like", "Dislike"), allow_tags=False, latex_delimiters=[])
-            with gr.Row():
-                box = gr.Textbox(label="질문 (Enter: 보내기, Shift+Enter: 줄바꿈)", lines=1, max_lines=12,
-                                 placeholder="예: AI 인재 TF 담당 사무관 연락처는?", elem_id="question", scale=5)
-                send = gr.Button("질문하기", variant="primary", elem_id="ask", scale=1)
+                              feedback_options=("Like", "Dislike", *REASONS), allow_tags=False, latex_delimiters=[])
             status = gr.HTML(elem_id="status")
-            gr.Examples(EXAMPLES, inputs=box, label="예시 질문")
+            with gr.Row(elem_id="ask-row"):
+                box = gr.Textbox(label="질문 (Enter: 보내기, Shift+Enter: 줄바꿈)", lines=1, max_lines=12,
+                                 placeholder="예: AI 인재 TF 담당 사무관 연락처는?", elem_id="question", scale=5,
+                                 min_width=240)
+                send = gr.Button("질문하기", variant="primary", elem_id="ask", scale=1, min_width=90)
+                fresh = gr.Button("새 대화", elem_id="new-chat", scale=0, min_width=80)
+            examples = gr.Examples(EXAMPLES, inputs=box, label="예시 질문 (누르면 바로 묻습니다)")
             with gr.Row(elem_id="feedback"):
-                fb_note = gr.Markdown("답변 옆의 👍/👎로 평가해 주세요.", elem_id="feedback-note")
-                fb_text = gr.Textbox(label="의견 (선택)", elem_id="feedback-comment", max_lines=3, scale=3)
+                fb_note = gr.Markdown("답변 아래의 👍/👎로 평가하고, 👎 뒤 ⚑ 메뉴에서 사유를 골라 주세요.",
+                                      elem_id="feedback-note")
+                fb_text = gr.Textbox(label=COMMENT_LABEL, elem_id="feedback-comment", max_lines=3, scale=3)
                 fb_send = gr.Button("의견 보내기", elem_id="feedback-send", scale=1)
-            inputs = [box, answers, publisher, since, until]
-            send.click(respond, inputs, [chat, answers, box, status], **private)
-            box.submit(respond, inputs, [chat, answers, box, status], **private)
-            chat.like(like, [answers], [fb_note, fb_id], **private)
+            asked = [chat, talk, box, status, filter_status, panel]
+            inputs = [box, talk, publisher, since, until]
+            send.click(respond, inputs, asked, **private)
+            box.submit(respond, inputs, asked, **private)
+            examples.load_input_event.then(respond, inputs, asked, **private)
+            cleared = [chat, talk, box, status, filter_status, fb_id, fb_text]
+            fresh.click(new_conversation, None, cleared, **private)
+            chat.clear(new_conversation, None, cleared, **private)
+            chat.like(like, [talk], [chat, talk, fb_id, fb_text], **private)
             fb_send.click(save_comment, [fb_id, fb_text], [fb_note, fb_text], **private)
+            for control in (publisher, since, until):
+                control.change(filter_chip, [publisher, since, until], [filter_note, filter_status],
+                               show_progress="hidden", **private)
         with gr.Tab("민원 답변 초안"):
             gr.Markdown("민원인의 글을 붙여 넣으면 질문마다 문서의 문장을 [n] 출처와 함께 인용한 답변 초안을 만듭니다. "
                         "보내기 전에 반드시 읽고 고쳐 주세요.")
@@ -280,7 +233,10 @@ def build_app(engine: Engine | Live, root: Path | None = None) -> gr.Blocks:
             original = gr.DownloadButton("원본 파일 내려받기", visible=False, elem_id="viewer-file")
         bridge = gr.Textbox(visible="hidden", elem_id="viewer-request")
         bridge_go = gr.Button("open", visible="hidden", elem_id="viewer-open")
-        bridge_go.click(open_source, [bridge, answers, draft_state], [viewer, original], **private)
+        bridge_go.click(open_source, [bridge, talk, draft_state], [viewer, original], **private)
+        again = gr.Textbox(visible="hidden", elem_id="reask-request")
+        again_go = gr.Button("reask", visible="hidden", elem_id="reask-open")
+        again_go.click(reask, [again, talk, publisher, since, until], asked, **private)
         gr.api(ask_api, api_name="ask")
     return app
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from assistant.cards import inert
@@ -36,29 +37,128 @@ CSS = """
 a.cite {font-weight: 600; color: #0b5394; text-decoration: none; cursor: pointer;}
 details.sources summary {cursor: pointer; color: #0b5394; margin-top: 6px;}
 .notice {color: #8a4b00;}
+#status .notice, #filter-status .notice {background: #fff4e5; border: 1px solid #f0b35b; border-radius: 6px;
+       padding: 6px 10px; margin: 4px 0;}
+.filter-chip {display: inline-block; background: #e8f0fe; color: #0b5394; border-radius: 14px; padding: 2px 12px;
+       font-size: 0.9em;}
+.feedback-note {font-size: 0.88em; color: #2d6a2d; margin-top: 6px;}
+a.reask {color: #0b5394; text-decoration: underline; cursor: pointer;}
+@media (max-width: 600px) { #ask-row {flex-wrap: wrap;} #ask-row > * {min-width: 100% !important;} }
 table.contacts {border-collapse: collapse; width: 100%;}
 table.contacts td, table.contacts th {border: 1px solid #d0d7de; padding: 4px 6px; font-size: 0.92em;}
 """
 
-# Clicking [n] or a card asks the server for that citation's page. The key sits in a class, the one attribute
-# the chat's HTML sanitiser keeps ("src-m3-2" = message 3, citation 2; "src-d-2" = the draft's citation 2); it
-# goes into a hidden textbox, and a hidden button sends it.
-HEAD = """
+# English labels of Gradio's own controls, as the page shows them in Korean (titles, aria-labels and text).
+KOREAN_LABELS = {
+    "Like": "좋아요", "Dislike": "싫어요", "Copy message": "메시지 복사", "Copied message": "복사했습니다",
+    "Copy conversation": "대화 전체 복사", "Copied conversation": "복사했습니다", "Clear": "대화 지우기(새 대화)",
+    "Use via API": "API로 사용", "Built with Gradio": "Gradio로 만듦", "Settings": "설정", "Retry": "다시 시도",
+    "Undo": "되돌리기", "Edit": "고치기", "Feedback": "사유 고르기", "Copy": "복사", "Copied": "복사했습니다",
+    "Scroll down": "아래로", "chatbot conversation": "대화", "Download": "내려받기", "Loading...": "불러오는 중…",
+}
+
+# The page's one script.
+# - Clicking [n] or a card asks the server for that citation's page. The key sits in a class, the one attribute
+#   the chat's HTML sanitiser keeps ("src-m3-2" = message 3, citation 2; "src-d-2" = the draft's citation 2); it
+#   goes into a hidden textbox, and a hidden button sends it. When the viewer has the page, it is scrolled into
+#   view and its own box to the highlighted quote.
+# - "원래 질문으로 다시 묻기" (class reask-m3) sends message 3 again without the conversation, the same way.
+# - Resting on [n] shows its quote (read from the answer's own card).
+# - Copying a message or the conversation puts plain text on the clipboard: the answer, then its sources as a
+#   numbered list (title · date · page · file), never the HTML.
+# - Gradio's English labels are shown in Korean (KOREAN_LABELS).
+HEAD = r"""
 <script>
-document.addEventListener("click", (event) => {
-  const el = event.target.closest("a.cite, .card");
-  const key = el && [...el.classList].find((c) => /^src-[a-z0-9]+-[0-9]+$/.test(c));
-  if (!key) return;
-  event.preventDefault();
-  const box = document.querySelector("#viewer-request textarea");
-  const go = document.querySelector("#viewer-open");
-  if (!box || !go) return;
-  box.value = key.slice(4).replace(/-(?=[0-9]+$)/, ":");
-  box.dispatchEvent(new Event("input", {bubbles: true}));
-  setTimeout(() => { go.click(); document.querySelector("#source-viewer")?.scrollIntoView(); }, 80);
-});
+(() => {
+  const LABELS = __LABELS__;
+  const send = (boxId, buttonId, value) => {
+    const box = document.querySelector(`#${boxId} textarea`);
+    const go = document.querySelector(`#${buttonId}`);
+    if (!box || !go) return false;
+    box.value = value;
+    box.dispatchEvent(new Event("input", {bubbles: true}));
+    setTimeout(() => go.click(), 80);
+    return true;
+  };
+  let wantQuote = false;
+  document.addEventListener("click", (event) => {
+    const again = event.target.closest("a.reask");
+    const reaskKey = again && [...again.classList].find((c) => /^reask-m[0-9]+$/.test(c));
+    if (reaskKey) {
+      event.preventDefault();
+      send("reask-request", "reask-open", reaskKey.slice(6));
+      return;
+    }
+    const el = event.target.closest("a.cite, .card");
+    const key = el && [...el.classList].find((c) => /^src-[a-z0-9]+-[0-9]+$/.test(c));
+    if (!key) return;
+    event.preventDefault();
+    wantQuote = send("viewer-request", "viewer-open", key.slice(4).replace(/-(?=[0-9]+$)/, ":"));
+  });
+  const showQuote = () => {
+    if (!wantQuote) return;
+    const page = document.querySelector("#viewer .page");
+    const mark = page && page.querySelector("mark");
+    if (!page) return;
+    wantQuote = false;
+    document.querySelector("#source-viewer")?.scrollIntoView({block: "start"});
+    if (mark) {
+      const hit = mark.closest("p") || mark;
+      page.scrollTop = Math.max(0, hit.offsetTop - page.offsetTop - 40);
+    }
+  };
+  document.addEventListener("mouseover", (event) => {
+    const link = event.target.closest && event.target.closest("a.cite");
+    const key = link && [...link.classList].find((c) => /^src-[a-z0-9]+-[0-9]+$/.test(c));
+    if (!key || link.dataset.previewed) return;
+    const card = document.querySelector(`.card.${key}`);
+    const quote = card && (card.querySelector("mark") || card.querySelector(".passage"));
+    if (quote) {
+      const text = quote.textContent.trim();
+      link.title = `${link.textContent} ${text.length > 300 ? text.slice(0, 300) + " …" : text} — 눌러서 원문 보기`;
+      link.dataset.previewed = "1";
+    }
+  });
+  const plain = (text) => {
+    if (!/class="(answer|card|sources)/.test(text)) return text;
+    const doc = new DOMParser().parseFromString(`<div>${text.replace(/\n/g, "<br>")}</div>`, "text/html");
+    doc.querySelectorAll(".resolved a, .feedback-note").forEach((n) => n.remove());
+    doc.querySelectorAll("br").forEach((n) => n.replaceWith("\n"));
+    doc.querySelectorAll("details.sources").forEach((d) => {
+      const lines = [...d.querySelectorAll(".card .meta")].map((m) => m.textContent.replace(/\s+/g, " ").trim());
+      d.replaceWith(lines.length ? `\n\n출처\n${lines.join("\n")}` : "");
+    });
+    doc.querySelectorAll(".answer, .resolved").forEach((n) => n.append("\n"));
+    return doc.body.textContent.replace(/[ \t]+\n/g, "\n").replace(/\n{3,}/g, "\n\n").trim();
+  };
+  if (navigator.clipboard && navigator.clipboard.writeText) {
+    const write = navigator.clipboard.writeText.bind(navigator.clipboard);
+    navigator.clipboard.writeText = (text) => write(plain(String(text)));
+  }
+  const translate = (root) => {
+    root.querySelectorAll("[title], [aria-label]").forEach((n) => {
+      for (const attr of ["title", "aria-label"]) {
+        const v = n.getAttribute(attr);
+        if (v && LABELS[v]) n.setAttribute(attr, LABELS[v]);
+      }
+    });
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    for (let t = walker.nextNode(); t; t = walker.nextNode()) {
+      const v = t.nodeValue.trim();
+      if (v && LABELS[v] && !t.parentElement.closest("#chat .message, .answer")) t.nodeValue = LABELS[v];
+    }
+  };
+  let pending = false;
+  new MutationObserver(() => {
+    if (pending) return;
+    pending = true;
+    requestAnimationFrame(() => { pending = false; translate(document.body); showQuote(); });
+  })
+    .observe(document.documentElement, {subtree: true, childList: true, attributes: true,
+                                        attributeFilter: ["title", "aria-label"]});
+})();
 </script>
-"""
+""".replace("__LABELS__", json.dumps(KOREAN_LABELS, ensure_ascii=False))
 
 
 def contacts_table(rows: list[dict[str, Any]]) -> str:

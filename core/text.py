@@ -33,6 +33,28 @@ def kiwi() -> Kiwi:
     return k
 
 
+# Particle pairs by the final syllable they follow: (after a final consonant, after a vowel).
+_PARTICLES = {"을": ("을", "를"), "를": ("을", "를"), "은": ("은", "는"), "는": ("은", "는"), "이": ("이", "가"),
+              "가": ("이", "가"), "과": ("과", "와"), "와": ("과", "와"), "으로": ("으로", "로"), "로": ("으로", "로")}
+
+
+def particle(word: str, written: str) -> str:
+    """The form of a particle that agrees with word's last syllable: particle("질문", "를") -> "을",
+    particle("TF", "은") -> "는", particle("2030", "은") -> "은" (a digit as read aloud, a Latin letter as a
+    vowel; 로 after ㄹ stays 로)."""
+    closed_form, open_form = _PARTICLES[written]
+    last = word.rstrip()[-1:] if word.strip() else ""
+    if last.isdigit():  # read aloud: 영 일 삼 육 칠 팔 end in a consonant (일, 칠, 팔 in ㄹ)
+        final = {"0": 21, "1": 8, "3": 16, "6": 1, "7": 8, "8": 8}.get(last, 0)
+    elif not ("가" <= last <= "힣"):
+        return open_form
+    else:
+        final = (ord(last) - 0xAC00) % 28
+    if closed_form == "으로" and final == 8:  # ㄹ: "서울로"
+        return open_form
+    return closed_form if final else open_form
+
+
 @lru_cache(maxsize=1 << 16)
 def fold(text: str) -> str:
     """Normalise for matching: NFKC, lower case, no whitespace, unified dashes and quotes."""

@@ -1,10 +1,15 @@
 """Score follow-up dialogues: each turn is asked with the earlier turns as history, scored like a gold question.
 
 python -m evals.dialogues evals/blind/dialogues.jsonl --index .index [--json] [--misses]
+python -m evals.dialogues --standalone evals/blind/staff.jsonl evals/blind/newdocs.jsonl … --index .index
 
 History is what a user of the chat would have: the earlier questions as typed and the assistant's
 actual answers. Fact accuracy, citation hit and refusal accuracy are reported overall and by turn
 position (turn 1 stands alone; turns 2 and 3 lean on the conversation).
+
+--standalone counts the questions of question sets (one question a line, each standing alone) that the
+follow-up reader rewrites when they are asked right after an unrelated question: the next question of the
+sets about another document. A question with a topic of its own must never be rewritten.
 """
 
 from __future__ import annotations
@@ -68,6 +73,27 @@ def score(dialogues: list[dict[str, Any]], ask: Ask, root: Path) -> tuple[dict[s
     return metrics, records
 
 
+def standalone_pairs(cases: list[dict[str, Any]]) -> list[tuple[str, str]]:
+    """(previous, question) pairs: each question after the next question of the list about another document."""
+    pairs = []
+    for i, case in enumerate(cases):
+        others = [c for c in cases[i + 1 :] + cases[:i] if c.get("source_hint") != case.get("source_hint")]
+        if others and "\n" not in case["question"]:
+            pairs.append((str(others[0]["question"]), str(case["question"])))
+    return pairs
+
+
+def rewritten(pairs: list[tuple[str, str]], resolve: Callable[[str, list[dict[str, str]]], str]) -> list[dict[str, str]]:
+    """The pairs whose question the follow-up reader changed, with what it made of them."""
+    out = []
+    for previous, question in pairs:
+        history = [{"role": "user", "content": previous}, {"role": "assistant", "content": "…"}]
+        resolved = resolve(question, history)
+        if resolved != " ".join(question.split()):
+            out.append({"previous": previous, "question": question, "resolved": resolved})
+    return out
+
+
 def missed(rec: dict[str, Any]) -> bool:
     """True when a turn was scored wrong (a wrong fact or citation, or a refusal the other way)."""
     if "refused" in rec:
@@ -82,9 +108,28 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--index", default=".index")
     p.add_argument("--json", action="store_true")
     p.add_argument("--misses", action="store_true", help="also list every turn scored wrong")
+    p.add_argument("--standalone", action="store_true",
+                   help="the files are question sets: count those rewritten after an unrelated question")
     args = p.parse_args(argv)
     from assistant.engine import Engine
     from assistant.settings import load_settings
+
+    if args.standalone:
+        from assistant.followup import resolve
+        from evals.scorers import load_cases
+
+        try:
+            cases = [{"question": c.question, "source_hint": c.source_hint} for c in load_cases([Path(f) for f in args.files])]
+            idf = Engine(load_settings(index_dir=args.index)).corpus.idf_of
+        except UserError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
+        pairs = standalone_pairs(cases)
+        changed = rewritten(pairs, lambda q, h: resolve(q, h, idf))
+        print(f"standalone questions after an unrelated one: {len(pairs)}, rewritten: {len(changed)}")
+        for r in changed:
+            print(f"- {r['question']} → {r['resolved']}  (after: {r['previous']})")
+        return 1 if changed else 0
 
     try:
         dialogues = [d for f in args.files for d in load_dialogues(Path(f))]

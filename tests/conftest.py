@@ -266,3 +266,24 @@ def load_doc(name: str) -> Any:
     from ingest.loaders import load, read_manifest
 
     return load(CORPUS / name, ROOT, read_manifest(CORPUS))
+
+
+@pytest.fixture(scope="session")
+def app_url(corpus_index: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """`python -m assistant serve` on a free loopback port, over the session's index (one for every browser test)."""
+    from tests.servers import serving
+
+    with serving(corpus_index, tmp_path_factory.mktemp("serve") / "serve.log") as url:
+        yield url
+
+
+@pytest.fixture()
+def driver(tmp_path: Path) -> Iterator[Any]:
+    """A fresh Chromium profile per test, downloads into tmp_path/downloads."""
+    from tests.servers import chrome
+
+    d = chrome(tmp_path / "profile")
+    (tmp_path / "downloads").mkdir()
+    d.execute_cdp_cmd("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(tmp_path / "downloads")})
+    yield d
+    d.quit()

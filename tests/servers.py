@@ -91,3 +91,52 @@ def requested_hosts(driver: Any) -> set[str]:
             if url.startswith(("http:", "https:", "ws:", "wss:")):
                 hosts.add(urlparse(url).hostname or "")
     return hosts
+
+
+def open_page(driver: Any, url: str) -> Any:
+    """Load the app and wait for its question box; returns a 60 s WebDriverWait."""
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    driver.get(url)
+    wait = WebDriverWait(driver, 60)
+    wait.until(lambda d: d.find_elements("css selector", "#question textarea"))
+    return wait
+
+
+def ask_page(driver: Any, wait: Any, question: str, turn: int) -> str:
+    """Type a question, press Enter, and return the text of the turn-th answer (1-based) once it is there."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    box = driver.find_element(By.CSS_SELECTOR, "#question textarea")
+    box.send_keys(question)
+    box.send_keys(Keys.ENTER)
+    wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#chat .answer")) >= turn)
+    return str(driver.find_elements(By.CSS_SELECTOR, "#chat .answer")[turn - 1].text)
+
+
+def screenshot(driver: Any, tmp_path: Path, name: str) -> None:
+    """Save a screenshot; UPDATE_SCREENSHOT=1 also copies it into docs/."""
+    shot = tmp_path / name
+    driver.save_screenshot(str(shot))
+    assert shot.stat().st_size > 10_000
+    if os.environ.get("UPDATE_SCREENSHOT"):
+        shutil.copy(shot, ROOT / "docs" / name)
+
+
+def open_filters(driver: Any) -> None:
+    """Open the 검색 범위 panel (its header button)."""
+    button = driver.find_element("css selector", "#filters button.label-wrap")
+    if "open" not in (button.get_attribute("class") or ""):
+        driver.execute_script("arguments[0].scrollIntoView({block: 'center'}); arguments[0].click();", button)
+
+
+def pick_publisher(driver: Any, wait: Any, name: str) -> list[str]:
+    """Choose name in the 부처 dropdown (by clicking its option, as a user does); returns every option shown."""
+    box = wait.until(lambda d: d.find_element("css selector", "#publisher input"))
+    box.click()
+    options = wait.until(lambda d: d.find_elements("css selector", "ul.option-list li"))
+    shown = [o.text.replace("✓", "").strip() for o in options]
+    options[shown.index(name)].click()
+    wait.until(lambda d: d.find_element("css selector", "#publisher input").get_attribute("value") == name)
+    return shown

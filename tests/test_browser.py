@@ -6,18 +6,18 @@ UPDATE_SCREENSHOT=1 copies the screenshots into docs/.
 
 from __future__ import annotations
 
-import os
-import shutil
 import sqlite3
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tests.conftest import ROOT
-from tests.servers import chrome, serving
+from tests.servers import ask_page as _ask
+from tests.servers import open_filters, pick_publisher
+from tests.servers import open_page as _open
+from tests.servers import screenshot as _shot
 
 pytestmark = pytest.mark.browser
 LETTER = ("안녕하세요. 중학생 자녀를 둔 학부모입니다.\n"
@@ -25,52 +25,6 @@ LETTER = ("안녕하세요. 중학생 자녀를 둔 학부모입니다.\n"
           "그리고 LG AI대학원 박사과정 입학정원은 몇 명인가요?\n"
           "AI 인재 TF에 배정된 예산은 얼마인가요?\n"
           "답변 부탁드립니다.")
-
-
-@pytest.fixture(scope="module")
-def app_url(corpus_index: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """`python -m assistant serve` on a free loopback port, over the session's index."""
-    with serving(corpus_index, tmp_path_factory.mktemp("serve") / "serve.log") as url:
-        yield url
-
-
-@pytest.fixture()
-def driver(tmp_path: Path) -> Iterator[Any]:
-    """A fresh Chromium profile per test, downloads into tmp_path/downloads."""
-    d = chrome(tmp_path / "profile")
-    (tmp_path / "downloads").mkdir()
-    d.execute_cdp_cmd("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(tmp_path / "downloads")})
-    yield d
-    d.quit()
-
-
-def _open(driver: Any, url: str) -> Any:
-    from selenium.webdriver.support.ui import WebDriverWait
-
-    driver.get(url)
-    wait = WebDriverWait(driver, 60)
-    wait.until(lambda d: d.find_elements("css selector", "#question textarea"))
-    return wait
-
-
-def _ask(driver: Any, wait: Any, question: str, turn: int) -> str:
-    """Type a question, press Enter, and return the text of the turn-th answer (1-based) once it is there."""
-    from selenium.webdriver.common.by import By
-    from selenium.webdriver.common.keys import Keys
-
-    box = driver.find_element(By.CSS_SELECTOR, "#question textarea")
-    box.send_keys(question)
-    box.send_keys(Keys.ENTER)
-    wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#chat .answer")) >= turn)
-    return str(driver.find_elements(By.CSS_SELECTOR, "#chat .answer")[turn - 1].text)
-
-
-def _shot(driver: Any, tmp_path: Path, name: str) -> None:
-    shot = tmp_path / name
-    driver.save_screenshot(str(shot))
-    assert shot.stat().st_size > 10_000
-    if os.environ.get("UPDATE_SCREENSHOT"):
-        shutil.copy(shot, ROOT / "docs" / name)
 
 
 def test_chat_answers_with_cards_and_a_progress_indicator(app_url: str, driver: Any, tmp_path: Path) -> None:
@@ -114,7 +68,7 @@ def test_follow_up_is_resolved_and_each_answer_keeps_its_cards(app_url: str, dri
     assert "1,141개교" in first
     _ask(driver, wait, "그럼 담당자는?", 2)
     chat = driver.find_element(By.CSS_SELECTOR, "#chat").text
-    assert "→ 해석한 질문: AI 중점학교 담당자는?" in chat
+    assert "이렇게 이해했습니다: AI 중점학교 담당자는?" in chat and "원래 질문으로 다시 묻기" in chat
     second = driver.find_elements(By.CSS_SELECTOR, "#chat .answer")[1].text
     assert "인공지능교육진흥과" in second and "044-203-" in second
     sources = driver.find_elements(By.CSS_SELECTOR, "#chat details.sources")
@@ -147,8 +101,8 @@ def test_feedback_with_a_comment_lands_in_sqlite(app_url: str, driver: Any, corp
 
     wait = _open(driver, app_url)
     _ask(driver, wait, "LG AI대학원 박사과정 입학정원은?", 1)
-    driver.find_element(By.CSS_SELECTOR, "#chat button[aria-label='Dislike']").click()
-    wait.until(lambda d: "평가를 저장했습니다" in d.find_element(By.CSS_SELECTOR, "#feedback-note").text)
+    driver.find_element(By.CSS_SELECTOR, "#chat button[aria-label='싫어요']").click()
+    wait.until(lambda d: "평가를 저장했습니다" in d.find_element(By.CSS_SELECTOR, "#chat .feedback-note").text)
     comment = f"시험 의견 {time.time_ns()}"
     driver.find_element(By.CSS_SELECTOR, "#feedback-comment textarea").send_keys(comment)
     driver.find_element(By.CSS_SELECTOR, "#feedback-send").click()
@@ -164,14 +118,10 @@ def test_feedback_with_a_comment_lands_in_sqlite(app_url: str, driver: Any, corp
 
 def test_filters_restrict_the_sources(app_url: str, driver: Any) -> None:
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.common.keys import Keys
 
     wait = _open(driver, app_url)
-    driver.find_element(By.CSS_SELECTOR, "#filters").click()
-    pick = wait.until(lambda d: d.find_element(By.CSS_SELECTOR, "#publisher input"))
-    pick.click()
-    pick.send_keys("교육부")
-    pick.send_keys(Keys.ENTER)
+    open_filters(driver)
+    pick_publisher(driver, wait, "교육부")
     driver.find_element(By.CSS_SELECTOR, "#since input, #since textarea").send_keys("2026-03-01")
     _ask(driver, wait, "인공지능 인재 양성 담당 부서는 어디인가요?", 1)
     cards = driver.find_elements(By.CSS_SELECTOR, "#chat .card")
@@ -194,6 +144,7 @@ def test_bad_questions_get_one_line_in_the_page(app_url: str, driver: Any) -> No
                               box, text)
         box.send_keys(Keys.END, Keys.ENTER)
         wait.until(lambda d, e=expected: e in d.find_element(By.CSS_SELECTOR, "#status").text)
+        assert "(를)" not in driver.find_element(By.CSS_SELECTOR, "#status").text
         assert "Traceback" not in driver.find_element(By.TAG_NAME, "body").text
     assert not driver.find_elements(By.CSS_SELECTOR, "#chat .answer")
 

@@ -9,8 +9,9 @@ from typing import Any
 import pytest
 
 from core.errors import UserError
-from evals.dialogues import load_dialogues, score
+from evals.dialogues import load_dialogues, rewritten, score, standalone_pairs
 from evals.feedback import bad_feedback_markdown
+from tests.conftest import ROOT
 
 DIALOGUE = {"id": "T1", "kind": "dialogue", "turns": [
     {"question": "AI 중점학교는 몇 개교?", "answerable": True, "facts": [["1,141개교"]], "support": "총 1,141개교로",
@@ -61,3 +62,24 @@ def test_bad_feedback_section() -> None:
            "citations": [{"source": "corpus/x.txt", "page": 3}]}
     text = bad_feedback_markdown([row])
     assert "a\\|b" in text and "x<br>y" in text and "corpus/x.txt p3" in text and "틀림" in text
+
+
+def test_no_standalone_question_is_rewritten_after_an_unrelated_one(engine: Any) -> None:
+    # Every question of the blind staff sets, asked right after a question about another document (issue 17).
+    from assistant.followup import resolve
+    from evals.scorers import load_cases
+
+    files = [ROOT / "evals" / "blind" / f for f in ("staff.jsonl", "newdocs.jsonl", "round16_staff.jsonl")]
+    cases = [{"question": c.question, "source_hint": c.source_hint} for c in load_cases(files)]
+    pairs = standalone_pairs(cases)
+    assert len(pairs) >= 150
+    changed = rewritten(pairs, lambda q, h: resolve(q, h, engine.corpus.idf_of))
+    assert changed == [], changed[:5]
+
+
+def test_standalone_pairs_put_each_question_after_another_documents() -> None:
+    cases = [{"question": "A?", "source_hint": "x"}, {"question": "B?", "source_hint": "x"},
+             {"question": "C?", "source_hint": "y"}, {"question": "줄이\n둘", "source_hint": "z"}]
+    assert standalone_pairs(cases) == [("C?", "A?"), ("C?", "B?"), ("줄이\n둘", "C?")]
+    assert rewritten([("C?", "A?")], lambda q, h: q) == []
+    assert rewritten([("C?", "A?")], lambda q, h: "C A?") == [{"previous": "C?", "question": "A?", "resolved": "C A?"}]

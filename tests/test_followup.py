@@ -64,20 +64,16 @@ def test_topic_phrase_drops_years_ministries_and_asked_attributes() -> None:
     assert topic_phrase("2025년 교육부 늘봄학교 담당자는?", idf) == "늘봄학교"
 
 
-def test_a_question_on_the_previous_topics_document_is_a_follow_up() -> None:
-    # 대교협 is rare enough to stand alone, but the release about the programme names it: a follow-up.
-    docs = [{"기본교육과정", "대교협", "팀장"}, {"gpu", "확보"}]
-    rare = {**_IDF, "기본교육과정": 7.0, "대교협": 7.0, "팀장": 2.0}
-
-    def rare_idf(token: str) -> float:
-        return rare.get(token, 2.0)
-
-    history = talk("대학 AI 기본교육과정 지원사업에 몇 곳이 뽑혔어?")
-    assert resolve("대교협 담당 팀장은 누구야?", history, rare_idf, docs) == \
-        "대학 AI 기본교육과정 지원사업 대교협 담당 팀장은 누구야?"
-    assert resolve("대교협 담당 팀장은 누구야?", history, rare_idf, []) == "대교협 담당 팀장은 누구야?"
-    assert resolve("GPU는 언제까지 몇 장 확보하나요?", history, rare_idf, docs) == \
-        "GPU는 언제까지 몇 장 확보하나요?"  # no document has both: a new topic
+@pytest.mark.parametrize(("previous", "question"), [
+    # the three rewrites of issue 17: each names its own topic, so none takes the previous one
+    ("AI 인재 TF 담당 사무관 연락처는?", "과기부 gpu 목표"),
+    ("GPU는 언제까지 몇 장 확보하나요?", "노벨상급 성과는 언제까지 내겠다는 거야?"),
+    ("GPU는 언제까지 몇 장 확보하나요?", "AI 인재 TF 담당 사무관 연락처는?"),
+    ("대학 AI 기본교육과정 지원사업에 몇 곳이 뽑혔어?", "대교협 담당 팀장은 누구야?"),
+])
+def test_a_message_with_a_topic_of_its_own_is_never_rewritten(previous: str, question: str) -> None:
+    rare = {**_IDF, "노벨상급": 9.0, "노벨상": 8.0, "대교협": 7.0, "기본교육과정": 7.0, "사무관": 2.5}
+    assert resolve(question, talk(previous), lambda t: rare.get(t, 2.0)) == question
 
 
 def test_a_ministry_with_more_words_keeps_them() -> None:

@@ -106,3 +106,21 @@ def test_jsonl_run_survives_every_bad_line(corpus_index: Path) -> None:
     assert out[6]["question"] == "'; DROP TABLE chunks; --" and out[7]["question"] == "../../../etc/passwd"
     followup = out[8]
     assert followup["resolved"] == "AI 중점학교 담당자는?" and "044-203-" in followup["answer"]
+
+
+def test_messages_fill_their_particles() -> None:
+    from core.text import particle
+
+    for text, expected in (("", "질문을 입력해 주세요."), ("가" * 3000, "질문이 너무 깁니다")):
+        with pytest.raises(BadInput) as err:
+            clean_question(text)
+        assert str(err.value).startswith(expected)
+    with pytest.raises(BadInput) as err:
+        clean_letter("")
+    assert str(err.value) == "민원 내용을 입력해 주세요."
+    with pytest.raises(BadInput) as err:
+        clean_dates("2025/13/45", "")
+    assert str(err.value).startswith("시작일 '2025/13/45'는 올바른 날짜가 아닙니다")  # 5 is read 오: a vowel
+    pairs = (("질문", "를"), ("내용", "를"), ("TF", "은"), ("학교", "은"), ("서울", "으로"), ("부산", "로"), ("과기부", "이"),
+             ("2030", "은"), ("7", "로"))
+    assert [particle(w, p) for w, p in pairs] == ["을", "을", "는", "는", "로", "으로", "가", "은", "로"]

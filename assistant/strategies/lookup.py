@@ -6,7 +6,7 @@ import re
 
 from assistant.strategies.base import Citations, Env, Reply, Turn, mark
 from core.patterns import ROLES
-from core.text import plain
+from core.text import particle, plain
 
 _PHONE = re.compile(r"0\d{1,2}-\d{3,4}-\d{4}")
 # "김철수 과장", "이영호 사무관님": a person asked for by name and title
@@ -29,7 +29,8 @@ def reverse_lookup(turn: Turn, env: Env) -> Reply | None:
         asked = _NAMED_ROLE.search(question)
         if asked and not _UNIT_END.search(asked.group(1)) and plain(asked.group(1)) not in env.corpus.corpus_text:
             who = f"{asked.group(1)} {asked.group(2)}"
-            return Reply("lookup", f"제공된 문서에 '{who}'은(는) 나오지 않습니다. 이름이나 부서명을 확인해 주세요.", False, ())
+            text = f"제공된 문서에 '{who}'{particle(who, '은')} 나오지 않습니다. 이름이나 부서명을 확인해 주세요."
+            return Reply("lookup", text, False, ())
         return None
     cites = Citations()
     lines = []

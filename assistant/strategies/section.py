@@ -9,7 +9,7 @@ from assistant.coverage import CONTEXT_CREDIT, TOC, Layer, caption, coverage
 from assistant.strategies.base import Citations, Env, Reply, Turn, mark, quoted
 from core.patterns import is_heading
 from core.records import StoredChunk
-from core.text import plain, sentences, tokens
+from core.text import particle, plain, sentences, tokens
 
 _SENTENCE_END = re.compile(r"(다|임|음|함)\.?\s*$|다\.")
 _RELEASE = re.compile(r"발표|배포|공개|보도|발간|나왔|나온|released|published", re.I)
@@ -108,7 +108,8 @@ def release_date(turn: Turn, env: Env) -> Reply | None:
                 if date_rx.search(line):
                     cites = Citations()
                     n = cites.add(other.chunk.source, other.title, other.date, page, line, line)
-                    text = f"「{item.title}」은(는) {item.date}에 나온 문서입니다: {line.replace(chr(9), ' · ')} {mark(n)}"
+                    said = f"「{item.title}」{particle(item.title, '은')} {item.date}에 나온 문서입니다"
+                    text = f"{said}: {line.replace(chr(9), ' · ')} {mark(n)}"
                     return Reply("release_date", text, True, tuple(cites.items))
     return None
 
