@@ -67,9 +67,21 @@ class Engine:
         and its candidates featurised and scored. `ask`, the fit (evals/fit.py) and the scale probe
         all go through this one loop."""
         message = "\n".join(" ".join(line.split()) for line in question.splitlines() if line.strip())
-        asked = message
-        if message and history:  # a follow-up ("그럼 담당자는?") is read against the conversation
-            message = resolve(message, history, self.corpus.idf_of)
+        if not (message and history):
+            return self._read(message, message, filters)
+        # A follow-up ("그럼 담당자는?") is read against the conversation. A message with a topic of its own
+        # stands alone, unless a document shares its topic with the previous turn's ("대교협 담당 팀장은?"):
+        # then both readings are answered and the one the decision trusts more is kept (ties: as typed).
+        strict = resolve(message, history, self.corpus.idf_of)
+        leaning = resolve(message, history, self.corpus.idf_of, list(self.corpus.doc_tokens.values()))
+        reading = self._read(message, strict, filters)
+        if leaning != strict:
+            other = self._read(message, leaning, filters)
+            if _trust(other) > _trust(reading):
+                return other
+        return reading
+
+    def _read(self, asked: str, message: str, filters: Filters | None) -> Reading:
         allowed = None
         allow = None
         if filters is not None and filters.active:
@@ -144,6 +156,11 @@ class Reading:
     asked: str
     message: str
     turns: tuple[Turn, ...]
+
+
+def _trust(reading: Reading) -> float:
+    """How much the decision trusts a reading: the mean probability that its parts' best candidates answer."""
+    return sum(t.confidence for t in reading.turns) / len(reading.turns) if reading.turns else 0.0
 
 
 def _has_topic(q: Query) -> bool:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from core import text as core_text
@@ -17,6 +17,8 @@ from core.patterns import ROLES
 # Words that lead a follow-up ("그럼 담당자는?") and words that point back at the previous topic ("그건 언제까지야?").
 _CONNECTIVE = re.compile(r"^\s*(?:그러면|그럼|그렇다면|그리고|또|그런데|근데)\s*[,.]?\s*")
 _POINTER = re.compile(r"^\s*(?:그건|그거는|그거|그게|그곳은|거기는|거기|이건|이거|해당|아까\s*그|그(?=\s))\s*[,.]?\s*")
+# "전문대 쪽 담당자는?", "대학 측에서는": one side of the thing the previous turn was about.
+_SIDE = re.compile(r"^\S+?\s*(?:쪽|측)(?:의|에서는?|에선|은|는|도)?(?:\s|$)")
 # "이 사업", "그 학교는", "해당 프로그램": a part of a letter naming the thing of the part before it.
 _DEMONSTRATIVE = re.compile(r"(?:^|\s)(?:그|이|해당|위|앞의|같은)\s*(?:사업|프로그램|학교|일|제도|과정|대회|행사|TF|tf|센터|"
                             r"지원|프로젝트|연수|정책|공고|과제|것|분야|기관|대학|곳|모집|시험|계획|전략|내용|교육|캠프|서비스)")
@@ -26,6 +28,7 @@ _MINISTRY = re.compile(r"과학기술정보통신부|과기정통부|과기부|�
 # What is left of a follow-up once its scope word is taken: particles and "쪽/측/경우".
 _ONLY_SCOPE = re.compile(
     r"^\s*(?:쪽|측|경우|때)?\s*(?:에는|에선|에서는|은|는|이|가|도|의|에|엔|요)?\s*(?:요|은요|는요)?\s*[?？.!]*\s*$")
+_AND_WHAT = re.compile(r"(?:은|는|도)(?:요)?\s*[?？]?\s*$")  # "석사과정은?": and what about this one?
 _NOUN_TAGS = frozenset({"NNG", "NNP", "SL", "SH"})
 _RUN_TAGS = _NOUN_TAGS | {"SN", "NNB", "XSN", "XPN"}
 _ASK_TAGS = frozenset({"VV", "VA", "XSV", "XSA", "NP", "MM"})  # a predicate or a question word: a full question
@@ -35,7 +38,10 @@ _ROLE = re.compile(f"(?:{ROLES})")
 _ATTRIBUTE = re.compile(r"(?:액|율|률|수|비|금|정원|규모|인원|기간|예산|목표|일정|대상|자격|현황|실적|비중|성과)$")
 # Nouns that name what is asked of a topic, never the topic itself (trimmed from a topic's end).
 _ASKED = re.compile(r"(?:총액|금액|액수|정원|규모|인원|기간|예산|목표|일정|자격|비율|율|률|주소|위치|장소)$")
-TOPIC_IDF = 5.5  # summed IDF of a message's own topic nouns from which it stands alone (담당자 0, 예산 3.3, GPU 5.7)
+TOPIC_IDF = 5.5  # summed IDF of a message's topic phrase from which it stands alone (담당자 0, 예산 3.3, GPU 6.3)
+# From here a message names its own topic in full and is never read as a follow-up, even of the same document
+# ("AI 인재 TF에 배정된 예산은?" 16.1). Set after the blind dialogues' first-sight score.
+FULL_TOPIC_IDF = 14.0
 ENTITY_IDF = 4.5  # a bare follow-up naming something this rare asks the previous question of it (석사과정 7.3)
 
 
@@ -53,9 +59,21 @@ def _morphs(text: str) -> list[_Morph]:
     return [_Morph(t.form, t.tag, t.start, t.start + t.len) for t in analysed]
 
 
+def _idf(m: _Morph, idf: Callable[[str], float]) -> float:
+    """A noun's IDF as the index spells it (Kiwi's one-morpheme "부트 캠프" is the index's word 부트캠프)."""
+    return idf(m.form.lower().replace(" ", ""))
+
+
 def _topic_nouns(morphs: list[_Morph]) -> list[_Morph]:
     return [m for m in morphs if m.tag in _NOUN_TAGS and (len(m.form) > 1 or m.tag == "SL")
             and m.form not in core_text._NOT_FOCUS and not _MINISTRY.fullmatch(m.form)]
+
+
+def _proper(phrase: str) -> bool:
+    """The topic is a proper name (an agency, a region: "대교협", "한국산업기술진흥원"), which a conversation names
+    as a detail of the thing it is about more often than as a new topic."""
+    nouns = _topic_nouns(_morphs(phrase))
+    return bool(nouns) and nouns[0].tag == "NNP"
 
 
 def points_back(text: str) -> bool:
@@ -66,7 +84,7 @@ def points_back(text: str) -> bool:
 
 def topic_weight(question: str, idf: Callable[[str], float]) -> float:
     """The summed IDF of the nouns that name what a message is about (0 for "그럼 담당자는?")."""
-    return sum(idf(m.form.lower()) for m in _topic_nouns(_morphs(question)))
+    return sum(_idf(m, idf) for m in _topic_nouns(_morphs(question)))
 
 
 def topic_phrase(question: str, idf: Callable[[str], float]) -> str:
@@ -95,7 +113,7 @@ def topic_phrase(question: str, idf: Callable[[str], float]) -> str:
         while len(_topic_nouns(r)) > 1 and _ASKED.search(r[-1].form):  # "박사 입학정원": the 입학정원 is asked
             glued = r[-1].start == r[-2].end  # 입학+정원 is one word: drop all of it
             r = r[:-1]
-        weight = sum(idf(m.form.lower()) for m in _topic_nouns(r))
+        weight = sum(_idf(m, idf) for m in _topic_nouns(r))
         if r and weight > best[0]:
             start = r[0].start
             while start > 0 and not question[start - 1].isspace():  # the whole word: Kiwi reads 늘봄학교 as 늘+봄학교
@@ -127,8 +145,11 @@ def _swap_ministry(previous: str, ministry: str) -> str:
 
 
 def _is_bare(question: str) -> bool:
-    """Only nouns and particles, the last naming a thing ("석사과정은?", "SW 중심대학은?"): it asks the previous
-    question of another thing. "접속 주소는?" and "담당자는?" ask for an attribute instead."""
+    """Only nouns and a closing topic particle, the last naming a thing ("석사과정은?", "SW 중심대학은요?"): it
+    asks the previous question of another thing. "접속 주소는?" and "담당자는?" ask for an attribute instead, and
+    a keyword query without the particle ("ITRC 창의자율과제 팀당 지원금") is a question of its own."""
+    if not _AND_WHAT.search(question):
+        return False
     morphs = _morphs(question)
     nouns = [m for m in morphs if m.tag in _RUN_TAGS]
     if not nouns or nouns[-1].form in core_text._NOT_FOCUS or _ASKED.search(nouns[-1].form) \
@@ -200,11 +221,35 @@ def _join(topic: str, rest: str) -> str:
     return f"{topic} {rest}"
 
 
-def resolve_one(question: str, previous: str, idf: Callable[[str], float]) -> str:
+def _rarest(text: str, idf: Callable[[str], float], documents: Sequence[set[str]]) -> str:
+    """The rarest search word of text that some document has (joined noun runs count: 기본교육과정)."""
+    with core_text._lock:
+        analysed = core_text.kiwi().tokenize(text)
+    skip = {m.form.lower() for m in analysed if m.form in core_text._NOT_FOCUS or _MINISTRY.fullmatch(m.form)}
+    words = [t for t in dict.fromkeys(core_text.tokens(text))
+             if t not in skip and len(t) > 1 and any(t in d for d in documents)]
+    return max(words, key=idf, default="")
+
+
+def _same_document(previous: str, question: str, idf: Callable[[str], float], documents: Sequence[set[str]]) -> bool:
+    """Some document has both the previous topic's rarest word and the question's ("대교협" in the release the
+    previous turn was about): the question may go on about that document."""
+    if not documents:
+        return False
+    old, new = _rarest(topic_phrase(previous, idf) or previous, idf, documents), _rarest(question, idf, documents)
+    return bool(old and new and old != new) and any(old in words and new in words for words in documents)
+
+
+def resolve_one(question: str, previous: str, idf: Callable[[str], float], documents: Sequence[set[str]] = ()) -> str:
     """question made standalone against the previous (already standalone) question; unchanged when it stands
     alone. It leans on the previous one only when it points back (그건, 그 TF, 그럼 …), swaps a scope (작년에는?,
     교육부 쪽은?), names another thing or attribute bare (석사과정은?, 참여율은?) or has no topic of its own
-    (담당자는?): a message naming its own topic is never rewritten."""
+    (담당자는?): a message naming its own topic is never rewritten.
+
+    documents (the words of each indexed document) asks for the other reading instead: a message with a
+    topic of its own that a document shares with the previous topic ("대교협 담당 팀장은?" after a question on
+    the programme 대교협 runs) is read as a follow-up; "" when that reading is the same as the strict one.
+    The engine answers both and keeps the one its decision trusts more (Engine.read)."""
     question = " ".join(unicodedata.normalize("NFC", question).split())
     if not previous or not question:
         return question
@@ -219,7 +264,7 @@ def resolve_one(question: str, previous: str, idf: Callable[[str], float]) -> st
         return _swap_ministry(previous, ministry.group(0))
     if ministry:  # "과기정통부 쪽 담당 부서는?": the rest read against the previous turn, in that ministry
         rest = re.sub(r"^\s*(?:쪽|측)?\s*(?:의|에서|은|는)?\s*", "", stripped[ministry.end() :])
-        resolved = resolve_one(rest, previous, idf)
+        resolved = resolve_one(rest, previous, idf, documents)
         if resolved != rest:
             return _swap_ministry(resolved, ministry.group(0))
     if not pointing and _is_bare(stripped) and topic_weight(stripped, idf) >= ENTITY_IDF:
@@ -228,7 +273,11 @@ def resolve_one(question: str, previous: str, idf: Callable[[str], float]) -> st
         swapped = _swap_attribute(previous, _word(stripped))
         if swapped:
             return swapped  # "참여율은?" after "… 총액은 얼마인가요?": the same question of another attribute
-    if not pointing and topic_weight(stripped, idf) >= TOPIC_IDF:
+    phrase = topic_phrase(stripped, idf)
+    weight = topic_weight(phrase, idf) if phrase else 0.0
+    pointing = pointing or bool(_SIDE.match(stripped))
+    if not pointing and weight >= TOPIC_IDF and (not documents or not _proper(phrase) or weight >= FULL_TOPIC_IDF
+                                                 or not _same_document(previous, stripped, idf, documents)):
         return question  # a topic of its own
     topic = topic_phrase(previous, idf)
     if not topic or topic.replace(" ", "") in stripped.replace(" ", ""):
@@ -239,11 +288,13 @@ def resolve_one(question: str, previous: str, idf: Callable[[str], float]) -> st
     return _join(topic, stripped)
 
 
-def resolve(question: str, history: list[dict[str, str]], idf: Callable[[str], float]) -> str:
-    """A standalone question for the message: the user turns of history are resolved in order, and the
-    message against the last of them. history holds {"role": "user"|"assistant", "content": str}."""
+def resolve(question: str, history: list[dict[str, str]], idf: Callable[[str], float],
+            documents: Sequence[set[str]] = ()) -> str:
+    """A standalone question for the message: the user turns of history are resolved in order (strictly), and
+    the message against the last of them; with documents, the message's same-document reading (resolve_one).
+    history holds {"role": "user"|"assistant", "content": str}."""
     previous = ""
     for turn in history:
         if turn.get("role") == "user" and str(turn.get("content", "")).strip():
-            previous = resolve_one(str(turn["content"]), previous, idf)
-    return resolve_one(question, previous, idf)
+            previous = resolve_one(str(turn["content"]), previous, idf, documents)
+    return resolve_one(question, previous, idf, documents)

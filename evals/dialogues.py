@@ -8,7 +8,7 @@ actual answers. Fact accuracy, citation hit and refusal accuracy are reported ov
 position (turn 1 stands alone; turns 2 and 3 lean on the conversation).
 
 --standalone counts the questions of question sets (one question a line, each standing alone) that the
-follow-up reader rewrites when they are asked right after an unrelated question: the next question of the
+engine reads as follow-ups (Engine.read) when they are asked right after an unrelated question: the next question of the
 sets about another document. A question with a topic of its own must never be rewritten.
 """
 
@@ -115,17 +115,16 @@ def main(argv: list[str] | None = None) -> int:
     from assistant.settings import load_settings
 
     if args.standalone:
-        from assistant.followup import resolve
         from evals.scorers import load_cases
 
         try:
             cases = [{"question": c.question, "source_hint": c.source_hint} for c in load_cases([Path(f) for f in args.files])]
-            idf = Engine(load_settings(index_dir=args.index)).corpus.idf_of
+            engine = Engine(load_settings(index_dir=args.index))
         except UserError as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 2
         pairs = standalone_pairs(cases)
-        changed = rewritten(pairs, lambda q, h: resolve(q, h, idf))
+        changed = rewritten(pairs, lambda q, h: engine.read(q, h).message)
         print(f"standalone questions after an unrelated one: {len(pairs)}, rewritten: {len(changed)}")
         for r in changed:
             print(f"- {r['question']} → {r['resolved']}  (after: {r['previous']})")

@@ -66,14 +66,13 @@ def test_bad_feedback_section() -> None:
 
 def test_no_standalone_question_is_rewritten_after_an_unrelated_one(engine: Any) -> None:
     # Every question of the blind staff sets, asked right after a question about another document (issue 17).
-    from assistant.followup import resolve
     from evals.scorers import load_cases
 
     files = [ROOT / "evals" / "blind" / f for f in ("staff.jsonl", "newdocs.jsonl", "round16_staff.jsonl")]
     cases = [{"question": c.question, "source_hint": c.source_hint} for c in load_cases(files)]
     pairs = standalone_pairs(cases)
     assert len(pairs) >= 150
-    changed = rewritten(pairs, lambda q, h: resolve(q, h, engine.corpus.idf_of))
+    changed = rewritten(pairs, lambda q, h: engine.read(q, h).message)
     assert changed == [], changed[:5]
 
 

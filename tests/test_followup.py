@@ -92,3 +92,27 @@ def test_an_asked_attribute_is_not_a_new_topic() -> None:
 def test_the_previous_year_scope_stays() -> None:
     history = talk("2026년 디지털새싹은 학생 몇 명을 지원해?")
     assert resolve("그럼 담당자는?", history, idf) == "2026년 디지털새싹 담당자는?"
+
+
+def test_one_side_of_the_previous_topic_is_a_follow_up() -> None:
+    rare = {**_IDF, "전문대": 5.5, "부트캠프": 7.6}
+    history = talk("2026년 청년도약 부트캠프 운영대학은 몇 곳이야?")
+    assert resolve("전문대 쪽 담당자 연락처는?", history, lambda t: rare.get(t, 2.0)) == \
+        "2026년 청년도약 부트캠프 운영대학 전문대 쪽 담당자 연락처는?"
+
+
+def test_an_agency_on_the_previous_topics_document_may_be_read_as_a_follow_up() -> None:
+    # 대교협 is rare enough to stand alone; given the documents, the reading on the release that names both
+    # is offered too (the engine keeps whichever its decision trusts more).
+    docs = [{"기본교육과정", "대교협", "팀장"}, {"gpu", "확보"}]
+    rare = {**_IDF, "기본교육과정": 7.0, "대교협": 7.0, "팀장": 2.0}
+
+    def rare_idf(token: str) -> float:
+        return rare.get(token, 2.0)
+
+    history = talk("대학 AI 기본교육과정 지원사업에 몇 곳이 뽑혔어?")
+    assert resolve("대교협 담당 팀장은 누구야?", history, rare_idf) == "대교협 담당 팀장은 누구야?"
+    assert resolve("대교협 담당 팀장은 누구야?", history, rare_idf, docs) == \
+        "대학 AI 기본교육과정 지원사업 대교협 담당 팀장은 누구야?"
+    assert resolve("GPU는 언제까지 몇 장 확보하나요?", history, rare_idf, docs) == \
+        "GPU는 언제까지 몇 장 확보하나요?"  # no document has both: a new topic
