@@ -168,14 +168,15 @@ def build_app(engine: Engine | Live, root: Path | None = None) -> gr.Blocks:
             filter_status = gr.HTML(elem_id="filter-status")
         with gr.Tab("질문하기"):
             chat = gr.Chatbot(label="대화", height=520, elem_id="chat", buttons=["copy", "copy_all"],
-                              feedback_options=("Like", "Dislike", *REASONS), allow_tags=False, latex_delimiters=[])
+                              feedback_options=("Like", "Dislike", *REASONS), allow_tags=False, latex_delimiters=[],
+                              autoscroll=False)
             status = gr.HTML(elem_id="status")
             with gr.Row(elem_id="ask-row"):
                 box = gr.Textbox(label="질문 (Enter: 보내기, Shift+Enter: 줄바꿈)", lines=1, max_lines=12,
                                  placeholder="예: AI 인재 TF 담당 사무관 연락처는?", elem_id="question", scale=5,
                                  min_width=240)
                 send = gr.Button("질문하기", variant="primary", elem_id="ask", scale=1, min_width=90)
-                fresh = gr.Button("새 대화", elem_id="new-chat", scale=0, min_width=80)
+                fresh = gr.Button("새 대화", elem_id="new-chat", scale=0, min_width=110)
             examples = gr.Examples(EXAMPLES, inputs=box, label="예시 질문 (누르면 바로 묻습니다)")
             with gr.Row(elem_id="feedback"):
                 fb_note = gr.Markdown("답변 아래의 👍/👎로 평가하고, 👎 뒤 ⚑ 메뉴에서 사유를 골라 주세요.",

@@ -67,6 +67,7 @@ KOREAN_LABELS = {
 # - Copying a message or the conversation puts plain text on the clipboard: the answer, then its sources as a
 #   numbered list (title · date · page · file), never the HTML.
 # - Gradio's English labels are shown in Korean (KOREAN_LABELS).
+# - A new answer is scrolled to its first line (its question stays just above it).
 HEAD = r"""
 <script>
 (() => {
@@ -148,11 +149,23 @@ HEAD = r"""
       if (v && LABELS[v] && !t.parentElement.closest("#chat .message, .answer")) t.nodeValue = LABELS[v];
     }
   };
+  // A new answer opens at its text, not at the bottom of its cards (the chat's own autoscroll is off).
+  let answers = 0;
+  const showNewAnswer = () => {
+    const all = document.querySelectorAll("#chat .answer");
+    if (all.length > answers) {
+      const last = all[all.length - 1];
+      let box = last.parentElement;
+      while (box && !/(auto|scroll)/.test(getComputedStyle(box).overflowY)) box = box.parentElement;
+      if (box) box.scrollTop += last.getBoundingClientRect().top - box.getBoundingClientRect().top - 60;
+    }
+    answers = all.length;
+  };
   let pending = false;
   new MutationObserver(() => {
     if (pending) return;
     pending = true;
-    requestAnimationFrame(() => { pending = false; translate(document.body); showQuote(); });
+    requestAnimationFrame(() => { pending = false; translate(document.body); showQuote(); showNewAnswer(); });
   })
     .observe(document.documentElement, {subtree: true, childList: true, attributes: true,
                                         attributeFilter: ["title", "aria-label"]});

@@ -40,6 +40,11 @@ def _in_view(driver: Any, element: Any) -> bool:
         return true;""", element))
 
 
+def _text(driver: Any, selector: str) -> str:
+    """The text of the first element matching selector, read in the page (the chat re-renders under a wait)."""
+    return str(driver.execute_script("return document.querySelector(arguments[0])?.innerText || ''", selector))
+
+
 def _click(driver: Any, element: Any) -> None:
     driver.execute_script("arguments[0].scrollIntoView({block: 'center'}); arguments[0].click();", element)
 
@@ -97,6 +102,22 @@ def test_a_citation_scrolls_the_viewer_to_its_whole_quote(app_url: str, sized: A
     screenshot(driver, tmp_path, f"viewer-{driver.size_name}.png")
 
 
+def test_a_new_answer_opens_at_its_text(app_url: str, sized: Any) -> None:
+    from selenium.webdriver.common.by import By
+
+    driver = sized
+    wait = open_page(driver, app_url)
+    ask_page(driver, wait, "AI 중점학교는 몇 개교로 늘어나?", 1)
+    ask_page(driver, wait, "AI 중점학교 관련 문의는 어디로 하나요?", 2)  # a second answer with its cards below
+    time.sleep(0.5)
+    last = driver.find_elements(By.CSS_SELECTOR, "#chat .answer")[-1]
+    top = driver.execute_script("""
+        const a = arguments[0]; let box = a.parentElement;
+        while (box && !/(auto|scroll)/.test(getComputedStyle(box).overflowY)) box = box.parentElement;
+        return a.getBoundingClientRect().top - box.getBoundingClientRect().top;""", last)
+    assert 0 <= top <= 200, (driver.size_name, top)  # its first line near the top of the chat, not scrolled past
+
+
 def test_a_copied_answer_is_plain_text_with_numbered_sources(app_url: str, driver: Any) -> None:
     from selenium.webdriver.common.by import By
 
@@ -143,7 +164,7 @@ def test_a_reason_for_a_dislike_is_stored_with_that_answer(app_url: str, driver:
     ask_page(driver, wait, "AI 중점학교는 몇 개교로 늘어나?", 2)
     dislikes = driver.find_elements(By.CSS_SELECTOR, f"#chat button[aria-label='{KOREAN_LABELS['Dislike']}']")
     _click(driver, dislikes[0])
-    wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#chat .feedback-note"))
+    wait.until(lambda d: _text(d, "#chat .feedback-note"))
     answers = driver.find_elements(By.CSS_SELECTOR, "#chat .answer")
     notes = driver.find_elements(By.CSS_SELECTOR, "#chat .feedback-note")
     assert len(notes) == 1 and notes[0].location["y"] < answers[1].location["y"]  # under the first answer
@@ -155,7 +176,7 @@ def test_a_reason_for_a_dislike_is_stored_with_that_answer(app_url: str, driver:
     reason = wait.until(lambda d: next((b for b in flag.find_elements(By.XPATH, "./following-sibling::div//button")
                                         if b.is_displayed() and b.text.strip() == "잘못된 출처"), None))
     ActionChains(driver).move_to_element(reason).click().perform()
-    wait.until(lambda d: "사유(잘못된 출처)" in d.find_element(By.CSS_SELECTOR, "#chat .feedback-note").text)
+    wait.until(lambda d: "사유(잘못된 출처)" in _text(d, "#chat .feedback-note"))
     with sqlite3.connect(corpus_index / "index.sqlite") as db:
         row = db.execute("SELECT rating, question, comment FROM feedback ORDER BY id DESC LIMIT 1").fetchone()
     assert row == (-1, "LG AI대학원 박사과정 입학정원은?", "[잘못된 출처]")
