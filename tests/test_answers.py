@@ -106,6 +106,14 @@ def test_unanswerable_questions_are_refused_with_a_desk_to_ask(engine: Any, ques
     assert "찾지 못했습니다" in answer.answer
 
 
+def test_a_refusal_names_the_desk_of_the_section_asked_about(engine: Any) -> None:
+    # The seed release lists a desk per TF: a refused question about one TF names that TF's desk, not [총괄].
+    answer = engine.ask("AI 인재 TF에 배정된 예산은 얼마인가요?")
+    assert not answer.answerable
+    assert "소프트웨어정책과" in answer.answer and "044-202-6321" in answer.answer, answer.answer
+    assert "정보통신정책총괄과" not in answer.answer
+
+
 def test_a_question_asking_two_things_gets_both(engine: Any) -> None:
     answer = engine.ask("2025년 사교육 참여율은 몇 퍼센트이고 주당 참여시간은 몇 시간인가요?")
     assert answer.answerable

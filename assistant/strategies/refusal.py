@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from assistant.strategies.base import Citations, Env, Reply, Turn, mark
 from core.records import Desk
+from core.text import plain
 
 NOT_FOUND = "제공된 문서에서 이 질문에 대한 답을 찾지 못했습니다."
 
@@ -13,7 +14,7 @@ def refuse(turn: Turn, env: Env) -> Reply:
     another, or beside parts that were answered), else of the best-ranked document, when it lists one."""
     ranked = [*sorted(turn.relied), *(h.item.chunk.source for h in turn.hits)]
     source = next((s for s in ranked if turn.may_cite(s)), None)
-    desk = _desk(env.facts.desks_of(source), {h.item.chunk.id for h in turn.hits}) if source else None
+    desk = _desk(env.facts.desks_of(source), {h.item.chunk.id for h in turn.hits}, turn.q.text) if source else None
     if desk is None:
         return Reply("refusal", NOT_FOUND, False, ())
     cites = Citations()
@@ -23,10 +24,13 @@ def refuse(turn: Turn, env: Env) -> Reply:
     return Reply("refusal", text, False, tuple(cites.items))
 
 
-def _desk(desks: list[Desk], hit_chunks: set[str]) -> Desk | None:
+def _desk(desks: list[Desk], hit_chunks: set[str], question: str) -> Desk | None:
     """The document's desk for this question: the one under a retrieved passage (a handbook lists a desk
-    under each entry), else the document's own table when it has one; never another entry's desk."""
-    under = next((d for d in desks if d.chunk_id in hit_chunks), None)
-    if under is not None:
-        return under
-    return desks[0] if desks and len({d.chunk_id for d in desks}) == 1 else None
+    under each entry), else the document's own table when it has one; never another entry's desk. In a
+    table with a row per section ([총괄], [AI인재 TF] …), the row of the section the question names."""
+    under = [d for d in desks if d.chunk_id in hit_chunks]
+    if not under and desks and len({d.chunk_id for d in desks}) == 1:
+        under = desks
+    asked = plain(question)
+    named = [d for d in under if d.section and len(plain(d.section)) > 2 and plain(d.section) in asked]
+    return max(named, key=lambda d: len(d.section)) if named else (under[0] if under else None)
