@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from assistant.strategies.base import Citations, Env, Reply, Turn, mark
+from assistant.strategies.routing import CONTACT_WORDS
 from core.records import Desk
-from core.text import plain
+from core.text import plain, tokens
 
 NOT_FOUND = "제공된 문서에서 이 질문에 대한 답을 찾지 못했습니다."
 
@@ -29,7 +30,10 @@ def _desk(desks: list[Desk], hit_chunks: set[str], question: str) -> Desk | None
     under each entry), else the document's own table when it has one; never another entry's desk. In a
     table with a row per section ([총괄], [AI인재 TF] …), the row of the section the question names."""
     under = [d for d in desks if d.chunk_id in hit_chunks]
-    if not under and desks and len({d.chunk_id for d in desks}) == 1:
+    if len({d.chunk_id for d in desks}) > 1:  # a desk under each entry: only an entry sharing a word of the question
+        words = {w for w in tokens(question) if len(w) > 1 and w not in CONTACT_WORDS}
+        under = [d for d in under if words & set(tokens(f"{d.section} {d.passage}"))]
+    elif not under:
         under = desks
     asked = plain(question)
     named = [d for d in under if d.section and len(plain(d.section)) > 2 and plain(d.section) in asked]

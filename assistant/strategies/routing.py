@@ -88,6 +88,11 @@ def contact_answer(turn: Turn, env: Env) -> Reply | None:
     best, best_score = desks[at], float(score[at])
     if best_score < t.desk_min:
         return None
+    # A document that lists a desk under each entry (a handbook) gives a desk only through the entry's own
+    # words: its title and the rest of its text are about every other entry too.
+    entries = len({desks[i].chunk_id for i in index.of_source[best.source]}) > 1
+    if entries and not index.cover(q, words, 0.0, 0.0)[at] > 0:
+        return None
     # A question naming a title the desk does not list ("심사위원장은 누구?") is not answered by it.
     asked = {re.sub(r"\s", "", m) for m in _ROLE_RX.findall(q.question)}
     if asked and not any(re.sub(r"\s", "", p.role) in asked for p in best.people):
@@ -96,7 +101,8 @@ def contact_answer(turn: Turn, env: Env) -> Reply | None:
     routing = bool(ROUTING.search(q.question))
     # (every desk of its table: a handbook's desks under other entries are other topics' desks)
     chosen = [desks[i] for i in index.of_source[best.source]
-              if (routing and desks[i].chunk_id == best.chunk_id) or score[i] >= best_score - t.desk_tie]
+              if (routing and desks[i].chunk_id == best.chunk_id)
+              or (score[i] >= best_score - t.desk_tie and not (entries and desks[i].chunk_id != best.chunk_id))]
     cites = Citations()
     lines = [f"- {desk.describe()} {mark(cites.desk(desk))}" for desk in chosen]
     if routing:
