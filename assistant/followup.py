@@ -10,6 +10,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from core import text as core_text
 from core.patterns import ROLES
@@ -53,10 +54,12 @@ class _Morph:
     end: int
 
 
-def _morphs(text: str) -> list[_Morph]:
+@lru_cache(maxsize=4096)
+def _morphs(text: str) -> tuple[_Morph, ...]:
+    """Kiwi's morphemes of text, cached: a message and its history are analysed several times a turn."""
     with core_text._lock:  # Kiwi is shared with the rest of the engine (see core/text.py)
         analysed = core_text.kiwi().tokenize(text)
-    return [_Morph(t.form, t.tag, t.start, t.start + t.len) for t in analysed]
+    return tuple(_Morph(t.form, t.tag, t.start, t.start + t.len) for t in analysed)
 
 
 def _idf(m: _Morph, idf: Callable[[str], float]) -> float:
@@ -64,7 +67,7 @@ def _idf(m: _Morph, idf: Callable[[str], float]) -> float:
     return idf(m.form.lower().replace(" ", ""))
 
 
-def _topic_nouns(morphs: list[_Morph]) -> list[_Morph]:
+def _topic_nouns(morphs: Sequence[_Morph]) -> list[_Morph]:
     return [m for m in morphs if m.tag in _NOUN_TAGS and (len(m.form) > 1 or m.tag == "SL")
             and m.form not in core_text._NOT_FOCUS and not _MINISTRY.fullmatch(m.form)]
 

@@ -33,7 +33,14 @@ class Conversation:
     """One conversation of the chat: its answers, and the feedback given to each (answer index -> note)."""
 
     answers: list[Answer] = field(default_factory=list)
-    rated: dict[int, tuple[int, str]] = field(default_factory=dict)  # answer index -> (feedback id, what was said)
+    # answer index -> (feedback id, its rating, the note shown under the answer)
+    rated: dict[int, tuple[int, int, str]] = field(default_factory=dict)
+
+    def answer_at(self, key: str) -> Answer | None:
+        """The answer a page key names ("m3": the fourth answer), None for any other key."""
+        if key.startswith("m") and key[1:].isdigit() and int(key[1:]) < len(self.answers):
+            return self.answers[int(key[1:])]
+        return None
 
     def history(self) -> list[dict[str, str]]:
         """The conversation so far as role/content turns (the assistant's own answer text)."""
@@ -46,7 +53,7 @@ class Conversation:
         """The chatbot's messages: each question, and each answer with its own cards and feedback note."""
         out: list[dict[str, str]] = []
         for i, a in enumerate(self.answers):
-            note = self.rated.get(i, (0, ""))[1]
+            note = self.rated.get(i, (0, 0, ""))[2]
             out += [{"role": "user", "content": cards.inert(a.question)},
                     {"role": "assistant", "content": cards.message_html(a, f"m{i}", note)}]
         return out
@@ -106,11 +113,12 @@ class Shell:
         """A 👍, 👎 or reason given to the index-th answer of talk; returns the note shown under that answer.
         A reason after a 👎 goes with that 👎, not into a second rating."""
         a = talk.answers[index]
-        fid, _ = talk.rated.get(index, (0, ""))
+        fid, before, _ = talk.rated.get(index, (0, 0, ""))
         if isinstance(liked, str) and liked in REASONS:
-            if fid and self.comment(fid, "", f"[{liked}]"):
+            rating = -1
+            if fid and before < 0 and self.comment(fid, "", f"[{liked}]"):
                 note = f"👎 평가와 사유({liked})를 저장했습니다."
-            else:
+            else:  # a reason alone, or after a 👍: a 👎 of its own
                 fid = self.rate("chat", -1, a.resolved or a.question, a.answer, a.citations, f"[{liked}]")
                 self.reasons[fid] = f"[{liked}]"
                 note = f"👎 사유({liked})를 저장했습니다."
@@ -118,7 +126,7 @@ class Shell:
             rating = 1 if liked in (True, "Like") else -1
             fid = self.rate("chat", rating, a.resolved or a.question, a.answer, a.citations)
             note = "👍 평가를 저장했습니다." if rating > 0 else "👎 평가를 저장했습니다. ⚑ 메뉴에서 사유를 골라 주세요."
-        talk.rated[index] = (fid, note)
+        talk.rated[index] = (fid, rating, note)
         return note
 
     def comment(self, feedback_id: int, text: str, reason: str = "") -> bool:

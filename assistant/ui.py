@@ -55,10 +55,10 @@ def build_app(engine: Engine | Live, root: Path | None = None) -> gr.Blocks:
     def reask(request: str, talk: Conversation, publisher: str, since: str, until: str,
               progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:  # noqa: B008
         """The message of answer m<i> asked again as typed, without the conversation before it."""
-        key = (request or "").strip()
-        if not (key.startswith("m") and key[1:].isdigit() and int(key[1:]) < len(talk.answers)):
+        again = talk.answer_at((request or "").strip())
+        if again is None:
             return gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip()
-        return _answer(talk.answers[int(key[1:])].question, talk, publisher, since, until, [], progress)
+        return _answer(again.question, talk, publisher, since, until, [], progress)
 
     def new_conversation() -> tuple[Any, ...]:
         return [], Conversation(), "", "", "", 0, gr.update(label=COMMENT_LABEL, value="")
@@ -68,8 +68,8 @@ def build_app(engine: Engine | Live, root: Path | None = None) -> gr.Blocks:
         cites: tuple[Citation, ...] = ()
         if key == "d" and draft is not None:
             cites = draft.references
-        elif key.startswith("m") and key[1:].isdigit() and int(key[1:]) < len(talk.answers):
-            cites = talk.answers[int(key[1:])].citations
+        elif (cited := talk.answer_at(key)) is not None:
+            cites = cited.citations
         c = next((c for c in cites if str(c.n) == n), None)
         if c is None:
             return cards.notice_html("출처를 찾지 못했습니다."), gr.update(visible=False)
