@@ -61,6 +61,7 @@ class Composer:
         out: list[Reply] = []
         relied: frozenset[str] = frozenset()
         for turn in turns:
+            turn.several = len(turns) > 1
             turn.relied = relied if turn.follows else frozenset()
             reply = self.reply(turn)
             out.append(reply)

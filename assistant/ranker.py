@@ -7,6 +7,8 @@
   best scores, the margin between them, how much of the question the best unit and its passage cover,
   and whether the retrievers agree. It is fitted on out-of-fold rankings and outcomes, so its output is
   a probability of being right; the part is answered from the best candidate when it reaches `answer`.
+- The thresholds are fitted twice: for a one-part message, and for a part of a message that asks several
+  things (a letter), where a refused part leaves the whole reply short (`several`).
 
 Both are data (assistant/data/ranker.json), written by `python -m evals.fit` with cross-validation
 grouped by document; no weight or threshold here is set by hand.
@@ -80,7 +82,7 @@ class Decision:
 
 @dataclass(frozen=True)
 class Ranker:
-    """The candidate ranker (a LightGBM booster over `features`), the decision, and the two thresholds."""
+    """The candidate ranker (a LightGBM booster over `features`), the decision, and its thresholds."""
 
     features: tuple[str, ...]
     booster: Any  # lightgbm.Booster; None ranks by cover (before any fit: the fit's own first pass)
@@ -88,6 +90,13 @@ class Ranker:
     answer_min: float  # the decision's probability from which the best candidate answers
     extra_min: float  # another candidate joins the answer with at least this share of the best one's p
     units: int = 3  # quotes one part's answer may join
+    several: tuple[float, float, int] | None = None  # (answer, extra, units) for a part of a several-part message
+
+    def thresholds(self, several: bool) -> tuple[float, float, int]:
+        """(answer, extra, units) for a part of a one-part message, or of a message that asks several things."""
+        if several and self.several is not None:
+            return self.several
+        return self.answer_min, self.extra_min, self.units
 
     def matrix(self, cands: list[Candidate]) -> np.ndarray:
         """The candidates' features in the model's order."""
@@ -125,7 +134,8 @@ class Ranker:
         """Its JSON form, with what it was fitted on."""
         assert self.booster is not None and self.decision is not None
         return {"features": list(self.features),
-                "thresholds": {"answer": self.answer_min, "extra": self.extra_min, "units": self.units},
+                "thresholds": {"answer": self.answer_min, "extra": self.extra_min, "units": self.units,
+                               **({"several": dict(zip(("answer", "extra", "units"), self.several))} if self.several else {})},
                 "decision": self.decision.to_dict(), "fitted_on": fitted_on, "booster": self.booster.model_to_string()}
 
     @classmethod
@@ -135,8 +145,10 @@ class Ranker:
 
         t = d["thresholds"]
         booster = lightgbm.Booster(model_str=d["booster"])
+        m = t.get("several")
+        several = (float(m["answer"]), float(m["extra"]), int(m["units"])) if m else None
         return cls(tuple(d["features"]), booster, Decision.from_dict(d["decision"]), float(t["answer"]), float(t["extra"]),
-                   int(t["units"]))
+                   int(t["units"]), several)
 
     @classmethod
     def untrained(cls, features: tuple[str, ...]) -> Ranker:

@@ -15,7 +15,10 @@
    scores, margin, cover, retriever agreement), fitted on out-of-fold outcomes (does the best candidate
    answer?). Its own out-of-fold probabilities, by the same folds, choose the thresholds (answer, and
    let another candidate join) by running the real strategies and scorers; the cross-validated numbers
-   use thresholds chosen without the fold being scored.
+   use thresholds chosen without the fold being scored. They are chosen apart for one-part messages
+   (objective: the worse of answered right and refused right, by message) and for messages that ask
+   several things, letters above all (the same objective counted by asking part: one refused part
+   leaves the whole reply short, so the balance is struck where it is paid).
 5. The final ranker and decision are fitted on everything and written to --out with their thresholds
    and the CV table. The engine keeps loading assistant/data/ranker.json until that file is replaced
    (commit it to ship): `ask --ranker .fit/ranker.json` and `eval --ranker …` try a fit first.
@@ -135,7 +138,7 @@ def outcomes(engine: Engine, item: Item, grid: Grid) -> dict[str, Any]:
     """The case answered with the real strategies under these thresholds: fact, hit, refusal, parts."""
     env = engine.composer.env
     base = env.ranker
-    env.ranker = replace(base, answer_min=grid[0], extra_min=grid[1], units=grid[2])
+    env.ranker = replace(base, answer_min=grid[0], extra_min=grid[1], units=grid[2], several=None)
     try:
         replies = engine.composer.replies(list(item.reading.turns))
     finally:
@@ -163,6 +166,30 @@ def summary(items: list[Item], outs: list[dict[str, Any]]) -> dict[str, float]:
             "objective": min(answered, refusal) + 0.01 * answered}
 
 
+def several(item: Item) -> bool:
+    """The message asks several things (the engine read more than one part)."""
+    return len(item.reading.turns) > 1
+
+
+def part_summary(items: list[Item], outs: list[dict[str, Any]]) -> dict[str, float]:
+    """The objective counted by asking part (a several-part message is judged part by part): the worse of
+    the answerable parts answered and the unanswerable ones refused."""
+    answerable: list[bool] = []
+    unanswerable: list[bool] = []
+    for it, o in zip(items, outs):
+        if it.case.parts and "parts" in o:
+            for part, ok in zip(it.case.parts, o["parts"]):
+                (answerable if part.answerable else unanswerable).append(ok)
+        elif it.case.answerable:
+            answerable.append(bool(o["fact"]))
+        else:
+            unanswerable.append(not o["answerable"])
+    answered = float(np.mean(answerable)) if answerable else 0.0
+    refused = float(np.mean(unanswerable)) if unanswerable else 1.0
+    return {"parts": answered, "parts_refused": refused, "objective": min(answered, refused) + 0.01 * answered,
+            "concise": float(np.mean([o.get("concise", 1.0) for o in outs])) if outs else 1.0}
+
+
 class Table:
     """Outcomes of every item under every (answer, extra, units) thresholds, computed once."""
 
@@ -181,11 +208,23 @@ class Table:
                     memo[key] = outcomes(engine, it, g)
                 self.outs[g].append(memo[key])
 
-    def best(self, items: list[Item], idx: list[int]) -> tuple[Grid, dict[str, float]]:
-        """The thresholds with the best objective over these items (then the most concise answers)."""
-        scored = [(g, summary([items[i] for i in idx], [self.outs[g][i] for i in idx])) for g in self.grid]
-        # within half a point of the best objective, the thresholds whose answers quote what they need
-        return max(scored, key=lambda gs: (round(gs[1]["objective"] * 200), gs[1]["concise"], -gs[0][0]))
+    def best(self, items: list[Item], idx: list[int]) -> dict[bool, Grid]:
+        """The thresholds with the best objective over these items (then the most concise answers), chosen
+        apart for one-part messages and for messages that ask several things (keyed by `several`)."""
+        chosen: dict[bool, Grid] = {}
+        for many in (False, True):
+            group = [i for i in idx if several(items[i])] if many else [i for i in idx if not several(items[i])]
+            if not group:
+                continue
+            judge = part_summary if many else summary
+            scored = [(g, judge([items[i] for i in group], [self.outs[g][i] for i in group])) for g in self.grid]
+            # within half a point of the best objective, the thresholds whose answers quote what they need
+            chosen[many] = max(scored, key=lambda gs: (round(gs[1]["objective"] * 200), gs[1]["concise"], -gs[0][0]))[0]
+        return {many: chosen.get(many, chosen.get(not many, self.grid[0])) for many in (False, True)}
+
+    def outcome(self, items: list[Item], i: int, grids: dict[bool, Grid]) -> dict[str, Any]:
+        """Item i's outcome under the thresholds of its shape."""
+        return self.outs[grids[several(items[i])]][i]
 
 
 def cross_validate(engine: Engine, items: list[Item], fold: np.ndarray, k: int, log: Any) -> tuple[Table, np.ndarray]:
@@ -214,10 +253,10 @@ def cv_scores(items: list[Item], table: Table, fold: np.ndarray, k: int) -> dict
     for f in range(k):
         inside = [i for i in range(len(items)) if fold[i] != f]
         held = [i for i in range(len(items)) if fold[i] == f]
-        g, _ = table.best(items, inside)
-        per_fold.append(summary([items[i] for i in held], [table.outs[g][i] for i in held]))
+        grids = table.best(items, inside)
+        per_fold.append(summary([items[i] for i in held], [table.outcome(items, i, grids) for i in held]))
         for i in held:
-            chosen[i] = table.outs[g][i]
+            chosen[i] = table.outcome(items, i, grids)
     overall = summary(items, chosen)
     kinds: dict[str, dict[str, float]] = {}
     for kind in sorted({it.case.kind for it in items}):
@@ -287,11 +326,13 @@ def main(argv: list[str] | None = None) -> None:
                       "decision_auc": auc, "calibration": calibration(prob, y)}
         final_table = table  # the document-grouped one (last): what the shipped thresholds are chosen on
     assert final_table is not None
-    (answer_min, extra, units), m = final_table.best(items, list(range(len(items))))
+    grids = final_table.best(items, list(range(len(items))))
+    (answer_min, extra, units) = grids[False]
+    m = summary(items, [final_table.outcome(items, i, grids) for i in range(len(items))])
     booster = fit_booster(items, list(range(len(items))))
     x, y, _ = decision_rows(items)  # the document-grouped out-of-fold rankings
     decision = fit_decision(x, y)
-    ranker = Ranker(NAMES, booster, decision, answer_min, extra, units)
+    ranker = Ranker(NAMES, booster, decision, answer_min, extra, units, grids[True])
     fitted_on = {"files": report["files"], "questions": len(items), "parts": n_parts, "folds": args.folds,
                  "cv_document": {k: round(v, 4) for k, v in report["document"]["overall"].items()},
                  "cv_question": {k: round(v, 4) for k, v in report["question"]["overall"].items()},
@@ -299,13 +340,14 @@ def main(argv: list[str] | None = None) -> None:
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(ranker.to_dict(fitted_on), ensure_ascii=False) + "\n", encoding="utf-8")
-    report["thresholds"] = {"answer": answer_min, "extra": extra, "units": units, "on_oof": m}
+    report["thresholds"] = {"answer": answer_min, "extra": extra, "units": units, "several": grids[True], "on_oof": m}
     gain = booster.feature_importance("gain")
     report["importance"] = sorted(((n, round(float(g), 1)) for n, g in zip(NAMES, gain)), key=lambda kv: -kv[1])[:25]
     report["decision_features"] = list(DECISION)
     Path(args.report).parent.mkdir(parents=True, exist_ok=True)
     Path(args.report).write_text(json.dumps(report, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    log(f"thresholds: answer {answer_min:.2f}, extra {extra:.2f}, units {units} (on document-grouped out-of-fold scores: "
+    log(f"thresholds: answer {answer_min:.2f}, extra {extra:.2f}, units {units}; a part of a several-part message "
+        f"{grids[True]} (on document-grouped out-of-fold scores: "
         f"fact {m['fact']:.3f}, hit {m['hit']:.3f}, refusal {m['refusal']:.3f})")
     log("largest gains: " + ", ".join(f"{n} {g:.0f}" for n, g in report["importance"][:12]))
     log(f"wrote {out} and {args.report}; ship it with: cp {out} assistant/data/ranker.json")

@@ -127,3 +127,28 @@ def test_verbose_trace_names_the_route_and_scores(small: Engine) -> None:
     a = small.ask("가상 연구센터는 센터당 얼마를 지원받나요?", trace=True)
     assert a.route == "selection" and a.trace
     assert {"p", "text", "features"} <= set(a.trace[0]) and 0.0 <= a.trace[0]["p"] <= 1.0
+
+
+def test_a_part_of_a_several_part_message_uses_the_several_part_thresholds(small: Engine) -> None:
+    # The shipped file's thresholds are fitted apart for both shapes; here each shape is given one that
+    # answers everything or nothing, so the test shows which one a part reads.
+    question = "가상 연구센터는 몇 곳을 지정하나요?"
+    letter = f"안녕하세요. {question} 센터 연구원 평균 연봉은 얼마인가요?"
+    shipped = load_ranker()
+    strict_one = Engine(small.settings, small.embedder, replace(shipped, answer_min=1.01, several=(0.0, 1.0, 1)))
+    assert not strict_one.ask(question).answerable
+    a = strict_one.ask(letter)
+    assert len(a.parts) == 2 and a.parts[0].answerable and "12곳" in a.parts[0].answer
+    strict_many = Engine(small.settings, small.embedder, replace(shipped, answer_min=0.0, several=(1.01, 1.0, 1)))
+    assert strict_many.ask(question).answerable
+    assert not strict_many.ask(letter).parts[0].answerable
+
+
+def test_the_ranker_file_keeps_both_shapes_thresholds() -> None:
+    from assistant.ranker import Ranker
+
+    shipped = load_ranker()
+    fitted = replace(shipped, several=(0.2, 0.05, 2))
+    again = Ranker.from_dict(fitted.to_dict({"note": "round trip"}))
+    assert again.thresholds(True) == (0.2, 0.05, 2)
+    assert again.thresholds(False) == (shipped.answer_min, shipped.extra_min, shipped.units)

@@ -47,6 +47,7 @@ class Turn:
     follows: bool = False  # it has no topic of its own and took the one of the part before it
     confidence: float = 0.0  # the decision's probability that the best citable candidate answers
     relied: frozenset[str] = frozenset()  # a following part: the documents the part before it was answered from
+    several: bool = False  # one of the parts of a message that asks several things
 
     def may_cite(self, source: str) -> bool:
         """The filter lets this document be cited."""

@@ -20,7 +20,7 @@ _ITEM = re.compile(r"\s*(?:[①-⑳]|\d{1,2}[.)]\s|[가-하][.)]\s|[-–•◦�
 def select(turn: Turn, env: Env) -> Reply | None:
     """Quote the best candidate, and those that complete it; None when the best is not likely enough."""
     cands = turn.citable()
-    if not cands or turn.confidence < env.ranker.answer_min:
+    if not cands or turn.confidence < env.ranker.thresholds(turn.several)[0]:
         return None
     chosen = complete(turn, env, cands)
     return render(turn, env, chosen)
@@ -31,11 +31,12 @@ def complete(turn: Turn, env: Env, cands: list[Candidate]) -> list[Candidate]:
     (a fitted share of its p) and the answer has fewer than the fitted number of quotes."""
     best = cands[0]
     chosen = [best]
-    floor = env.ranker.extra_min * best.p
+    _, extra, units = env.ranker.thresholds(turn.several)
+    floor = extra * best.p
     # in a handbook (each entry with its own desk), another entry is about something else
     entries = best.item.chunk.section in {d.section for d in env.facts.desks_of(best.source) if d.section}
     for c in cands[1:]:
-        if len(chosen) >= env.ranker.units or c.p < floor:
+        if len(chosen) >= units or c.p < floor:
             break
         if c.source != best.source or caption(c.text) or any(c.text == x.text for x in chosen):
             continue
