@@ -13,9 +13,10 @@ from dataclasses import asdict, dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from assistant.answer import Answer, Citation, Part
+from core.patterns import LEADING_LINK
 from core.records import Desk
 from core.text import fold as _fold
-from core.text import particle
+from core.text import particle, polite
 
 if TYPE_CHECKING:
     from assistant.engine import Engine
@@ -101,13 +102,29 @@ def _renumber(text: str, numbers: dict[int, int]) -> str:
     return _MARKER.sub(lambda m: f" [{numbers.get(int(m.group(1)), int(m.group(1)))}]", text)
 
 
-def label_of(question: str, names: Collection[str]) -> str:
-    """The part as the letter asks it, without numbers, phones or people's names (those need a source)."""
-    question = re.sub(r"^(?:그리고|또한|또|그럼|그러면|아울러)\s+", "", question.strip())
+def label_of(question: str, names: Collection[str], sourced: str = "") -> str:
+    """The part as the letter asks it, without phones, people's names or numbers (those need a source: a
+    number of the letter stays when its word is in `sourced`, the passages that answer the part)."""
+    question = LEADING_LINK.sub("", question.strip())
     question = _LEAD_IN.sub("", question, count=1) or question
-    words = [w for w in question.split() if not _DIGIT_WORD.fullmatch(w) and not any(n in w for n in names if n)]
+    kept = _fold(sourced)
+    words = [w for w in question.split() if (not _DIGIT_WORD.fullmatch(w) or _fold(w.strip("?？.!,")) in kept)
+             and not any(n in w for n in names if n)]
     label = " ".join(words).strip(" ?？.!")
     return label[:80] or "문의 사항"
+
+
+def paragraph(text: str) -> str:
+    """A part's answer as a reply's paragraph: each quoted sentence in the formal polite register (추진한다 ->
+    추진합니다), its first without the connective that pointed at a sentence the reply does not have."""
+    lines = []
+    for i, line in enumerate(text.split("\n")):
+        m = re.search(r"(?:\s*\[\d+\])+\s*$", line)
+        body, marks = (line[: m.start()], line[m.start() :]) if m else (line, "")
+        if i == 0:
+            body = LEADING_LINK.sub("", body)
+        lines.append(polite(body) + marks)
+    return "\n".join(lines)
 
 
 def _desk_of(source: str, cited: list[Citation], facts: FactBook) -> tuple[Desk, Citation | None] | None:
@@ -126,10 +143,11 @@ def build_draft(answer: Answer, facts: FactBook, max_contacts: int = 2) -> Draft
     names = facts.names()
     sections = []
     for part in answer.parts or (Part(answer.question, answer.answer, answer.answerable, ()),):
-        label = label_of(part.question, names)
         if part.answerable:
-            sections.append(Section(label, part.answer, True))
+            quoted = " ".join(c.text for c in answer.citations if c.n in part.citations)
+            sections.append(Section(label_of(part.question, names, quoted), paragraph(part.answer), True))
         else:
+            label = label_of(part.question, names)
             sections.append(Section(label, NO_ANSWER.format(label=label, particle=particle(label, "은")), False))
     used = {int(m) for s in sections if s.answered for m in re.findall(r"\[(\d+)\]", s.text)}
     refs = [c for c in answer.citations if c.n in used]

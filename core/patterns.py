@@ -61,3 +61,7 @@ def desk_phone(text: str) -> tuple[str, str] | None:
     if m and is_org_line(m.group("org").strip()):
         return m.group("org").strip(), m.group("phone")
     return None
+
+# A connective that opens a sentence by pointing at the one before it ("이를 통해", "또한", "그리고"): left
+# dangling when the sentence stands alone (a label, a draft's paragraph).
+LEADING_LINK = re.compile(r"^(?:이를\s*통해|이에\s*따라|이와\s*(?:함께|더불어)|그리고|또한|또|아울러|한편|그럼|그러면)\s*,?\s+")

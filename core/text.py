@@ -55,6 +55,33 @@ def particle(word: str, written: str) -> str:
     return closed_form if final else open_form
 
 
+_PLAIN_ENDINGS = {"ᆫ다", "는다", "다"}  # the plain declarative (추진한다, 받는다, 계획이다, 있다, 밝혔다)
+
+
+def polite(sentence: str) -> str:
+    """The sentence with its plain declarative ending in the formal polite one a reply writes: "추진한다." ->
+    "추진합니다.", "계획이다." -> "계획입니다.", "운영되었다" -> "운영됐습니다". Only the final verb changes (no
+    digit is touched); any other ending (명사형 "높음", a noun, a question) is left as written."""
+    toks = kiwi().tokenize(sentence)
+    end = len(toks) - 1
+    while end >= 0 and toks[end].tag in ("SF", "SP", "SS", "SE", "SO", "SW"):
+        end -= 1
+    if end < 1 or toks[end].tag != "EF" or toks[end].form not in _PLAIN_ENDINGS:
+        return sentence
+    first = end - 1  # back to the morpheme that opens its syllable (밝히+었 are written 혔 together)
+    while first > 0 and toks[first - 1].start + toks[first - 1].len > toks[first].start:
+        first -= 1
+    stem, ending = toks[end - 1], toks[end]
+    start, stop = toks[first].start, ending.start + ending.len
+    if any(ch.isdigit() for ch in sentence[start:stop]) or sentence[stop:].strip(" .。!\"'”’)」』") != "":
+        return sentence
+    last = stem.form[-1]
+    closed = stem.tag == "EP" or ("가" <= last <= "힣" and (ord(last) - 0xAC00) % 28 != 0)
+    morphs = [(t.form, t.tag.split("-")[0]) for t in toks[first:end]]
+    joined = kiwi().join([*morphs, ("습니다" if closed else "ᆸ니다", "EF")])
+    return sentence[:start] + joined + sentence[stop:]
+
+
 @lru_cache(maxsize=1 << 16)
 def fold(text: str) -> str:
     """Normalise for matching: NFKC, lower case, no whitespace, unified dashes and quotes."""

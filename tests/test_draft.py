@@ -150,3 +150,35 @@ def test_draft_cli_prints_json_and_writes_a_file(corpus_index: Path, tmp_path: P
     bad = subprocess.run([sys.executable, "-m", "assistant", "draft", str(tmp_path / "none.txt"), "--index",
                           str(corpus_index)], cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert bad.returncode == 2 and bad.stderr.count("\n") == 1 and "cannot read the letter" in bad.stderr
+
+
+@pytest.mark.parametrize(("plain", "reply"), [
+    ("'30년까지 AI 코어인재 3천명 확보를 추진한다.", "'30년까지 AI 코어인재 3천명 확보를 추진합니다."),
+    ("총 11종의 과정을 운영할 계획이다.", "총 11종의 과정을 운영할 계획입니다."),
+    ("교육부는 1,141개교를 선정했다고 밝혔다.", "교육부는 1,141개교를 선정했다고 밝혔습니다."),
+    ("지원을 받는다.", "지원을 받습니다."),
+    ("누구나 신청할 수 있다", "누구나 신청할 수 있습니다"),
+    ("신청 기간은 3월 16일까지이다.", "신청 기간은 3월 16일까지입니다."),
+    ("연수는 이미 확대됩니다.", "연수는 이미 확대됩니다."),  # already polite
+    ("◦ (양성 일정) 9월 교육생 모집 → 10~11월 교육 운영", "◦ (양성 일정) 9월 교육생 모집 → 10~11월 교육 운영"),
+    ("성적이 상위일수록 참여율이 높음", "성적이 상위일수록 참여율이 높음"),  # a noun-form ending stays
+])
+def test_a_reply_writes_the_formal_polite_ending(plain: str, reply: str) -> None:
+    from core.text import polite
+
+    assert polite(plain) == reply
+
+
+def test_a_paragraph_drops_its_dangling_connective_and_keeps_its_markers() -> None:
+    from assistant.draft import paragraph
+
+    text = "이를 통해 '30년까지 AI 코어인재 3천명 확보를 추진한다. [1]\n또한 방안을 11월까지 마련한다. [1][2]"
+    assert paragraph(text) == "'30년까지 AI 코어인재 3천명 확보를 추진합니다. [1]\n또한 방안을 11월까지 마련합니다. [1][2]"
+
+
+def test_a_label_keeps_the_letters_number_only_when_a_cited_passage_has_it() -> None:
+    from assistant.draft import label_of
+
+    asked = "뉴스에서 봤는데요, 2030년까지 AI 코어인재를 몇 명 확보하나요?"
+    assert label_of(asked, set()) == "AI 코어인재를 몇 명 확보하나요"
+    assert label_of(asked, set(), "2030년까지 AI 코어인재 3천명 확보를 추진한다.") == "2030년까지 AI 코어인재를 몇 명 확보하나요"
