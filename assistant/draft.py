@@ -98,6 +98,11 @@ def answer_letter(engine: Engine, letter: str, filters: Filters | None = None) -
 
 
 
+def _cited_order(text: str) -> list[int]:
+    """The [n] of a text in the order they appear."""
+    return [int(m) for m in _MARKER.findall(text)]
+
+
 def _renumber(text: str, numbers: dict[int, int]) -> str:
     return _MARKER.sub(lambda m: f" [{numbers.get(int(m.group(1)), int(m.group(1)))}]", text)
 
@@ -114,9 +119,10 @@ def label_of(question: str, names: Collection[str], sourced: str = "") -> str:
     return label[:80] or "문의 사항"
 
 
-def paragraph(text: str) -> str:
-    """A part's answer as a reply's paragraph: each quoted sentence in the formal polite register (추진한다 ->
-    추진합니다), its first without the connective that pointed at a sentence the reply does not have."""
+def paragraph(text: str, source: Citation | None = None) -> str:
+    """A part's answer as a reply's paragraph: introduced by the document it quotes ("「…」(2025-09-30)에
+    따르면, "), each quoted sentence in the formal polite register (추진한다 -> 추진합니다), the first without
+    the connective that pointed at a sentence the reply does not have."""
     lines = []
     for i, line in enumerate(text.split("\n")):
         m = re.search(r"(?:\s*\[\d+\])+\s*$", line)
@@ -124,6 +130,11 @@ def paragraph(text: str) -> str:
         if i == 0:
             body = LEADING_LINK.sub("", body)
         lines.append(polite(body) + marks)
+    if source is not None and lines and "「" not in lines[0]:  # a section's or a desk's answer names its document
+        lead = f"「{source.title}」({source.date})에 따르면"
+        # a sentence reads on after the lead-in; a list item or a table row goes under it
+        reads_on = re.match(r"[\w'‘’\"“(]", lines[0])
+        lines = [f"{lead}, {lines[0]}", *lines[1:]] if reads_on else [f"{lead} 다음과 같습니다.", *lines]
     return "\n".join(lines)
 
 
@@ -144,8 +155,10 @@ def build_draft(answer: Answer, facts: FactBook, max_contacts: int = 2) -> Draft
     sections = []
     for part in answer.parts or (Part(answer.question, answer.answer, answer.answerable, ()),):
         if part.answerable:
-            quoted = " ".join(c.text for c in answer.citations if c.n in part.citations)
-            sections.append(Section(label_of(part.question, names, quoted), paragraph(part.answer), True))
+            cited = [c for c in answer.citations if c.n in part.citations]
+            quoted = " ".join(c.text for c in cited)
+            first = next((c for n in _cited_order(part.answer) for c in cited if c.n == n), None)
+            sections.append(Section(label_of(part.question, names, quoted), paragraph(part.answer, first), True))
         else:
             label = label_of(part.question, names)
             sections.append(Section(label, NO_ANSWER.format(label=label, particle=particle(label, "은")), False))

@@ -114,6 +114,22 @@ def test_a_refusal_names_the_desk_of_the_section_asked_about(engine: Any) -> Non
     assert "정보통신정책총괄과" not in answer.answer
 
 
+@pytest.mark.parametrize(("letter", "desk", "phone"), [
+    ("안녕하세요. 2030년까지 AI 코어인재를 몇 명 확보하나요? 그리고 이 일을 담당하는 사무관 연락처도 알려주세요.",
+     "[AI인재 TF] 소프트웨어정책관 소프트웨어정책과", "044-202-6321"),
+    ("GPU는 언제까지 몇 장 확보하나요? 이 업무 담당 사무관은 누구인가요?",
+     "[국가AI기반 시설 TF] 인공지능기반정책관 인공지능기반정책과", "044-202-6271"),
+])
+def test_a_following_contact_part_gets_the_desk_of_the_section_that_answered(engine: Any, letter: str, desk: str,
+                                                                              phone: str) -> None:
+    # The release lists a desk per TF: the desk is the one of the TF whose section answered the part before,
+    # not another TF's of the same table, nor a desk of another document.
+    a = engine.ask(letter)
+    assert len(a.parts) == 2 and a.parts[0].answerable
+    lines = [ln for ln in a.parts[1].answer.splitlines() if ln.startswith("- [")]
+    assert lines and all(desk in ln for ln in lines) and phone in a.parts[1].answer
+
+
 def test_a_question_asking_two_things_gets_both(engine: Any) -> None:
     answer = engine.ask("2025년 사교육 참여율은 몇 퍼센트이고 주당 참여시간은 몇 시간인가요?")
     assert answer.answerable

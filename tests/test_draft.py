@@ -182,3 +182,14 @@ def test_a_label_keeps_the_letters_number_only_when_a_cited_passage_has_it() -> 
     asked = "뉴스에서 봤는데요, 2030년까지 AI 코어인재를 몇 명 확보하나요?"
     assert label_of(asked, set()) == "AI 코어인재를 몇 명 확보하나요"
     assert label_of(asked, set(), "2030년까지 AI 코어인재 3천명 확보를 추진한다.") == "2030년까지 AI 코어인재를 몇 명 확보하나요"
+
+
+def test_a_paragraph_names_the_document_it_quotes() -> None:
+    from assistant.draft import paragraph
+
+    release = Citation(1, "corpus/x.txt", "가상 보도자료", "2025-09-30", 1, "본문", "본문")
+    assert paragraph("이를 통해 인재 3천명 확보를 추진한다. [1]", release) == (
+        "「가상 보도자료」(2025-09-30)에 따르면, 인재 3천명 확보를 추진합니다. [1]")
+    # a list item or a table row goes under the lead-in, not after its comma
+    assert paragraph("◦ (일정) 9월 모집 [1]", release).split("\n") == [
+        "「가상 보도자료」(2025-09-30)에 따르면 다음과 같습니다.", "◦ (일정) 9월 모집 [1]"]

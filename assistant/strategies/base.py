@@ -48,6 +48,7 @@ class Turn:
     confidence: float = 0.0  # the decision's probability that the best citable candidate answers
     relied: frozenset[str] = frozenset()  # a following part: the documents the part before it was answered from
     several: bool = False  # one of the parts of a message that asks several things
+    relied_sections: frozenset[str] = frozenset()  # a following part: the sections those passages sit in
 
     def may_cite(self, source: str) -> bool:
         """The filter lets this document be cited."""

@@ -72,6 +72,12 @@ def contact_answer(turn: Turn, env: Env) -> Reply | None:
     # before it was answered from: a desk of any other document would be a wrong phone number
     scope = turn.relied if turn.follows and turn.relied else None
     citable = np.array([turn.may_cite(s) and (scope is None or s in scope) for s in index.sources])[index.source_of]
+    # and, where that document lists a desk per section (a TF, an entry), the desk of the section it was
+    # answered from ("⑤ AI 인재 TF" answered the target, so its desk is [AI인재 TF]'s, not another TF's)
+    if scope is not None and turn.relied_sections:
+        mine = np.array([citable[i] and _same_section(d.section, turn.relied_sections) for i, d in enumerate(desks)])
+        if mine.any():
+            citable = mine
     if not citable.any():
         if scope is not None:
             titles = ", ".join(f"「{env.corpus.items[env.corpus.by_source[s][0]].title}」" for s in sorted(scope)
@@ -100,9 +106,9 @@ def contact_answer(turn: Turn, env: Env) -> Reply | None:
     # "…문의는 어디로?" wants every desk the document lists (ministry and agency); "…과장은?" the best.
     routing = bool(ROUTING.search(q.question))
     # (every desk of its table: a handbook's desks under other entries are other topics' desks)
-    chosen = [desks[i] for i in index.of_source[best.source]
-              if (routing and desks[i].chunk_id == best.chunk_id)
-              or (score[i] >= best_score - t.desk_tie and not (entries and desks[i].chunk_id != best.chunk_id))]
+    chosen = [desks[i] for i in index.of_source[best.source] if citable[i] and (
+              (routing and desks[i].chunk_id == best.chunk_id)
+              or (score[i] >= best_score - t.desk_tie and not (entries and desks[i].chunk_id != best.chunk_id)))]
     cites = Citations()
     lines = [f"- {desk.describe()} {mark(cites.desk(desk))}" for desk in chosen]
     if routing:
@@ -178,3 +184,14 @@ def _ministry_named(office: str, question: str) -> bool:
 
 def _same_people(a: Desk, b: Desk) -> bool:
     return {p.name for p in a.people} == {p.name for p in b.people}
+
+
+def _section_key(section: str) -> str:
+    """A section's name without its numbering, brackets or spaces: "⑤ AI 인재 TF" and "[AI인재 TF]" meet."""
+    return plain(re.sub(r"^\s*(?:[①-⑳]|\d{1,2}[.)]|[□■○◦▶-])\s*|[\[\]()<>〈〉]", "", section))
+
+
+def _same_section(desk_section: str, sections: frozenset[str]) -> bool:
+    """The desk's section is one of these text sections."""
+    key = _section_key(desk_section) if desk_section else ""
+    return bool(key) and any(_section_key(s) == key for s in sections)
