@@ -155,9 +155,9 @@ def build_draft(answer: Answer, facts: FactBook, max_contacts: int = 2) -> Draft
     sections = []
     for part in answer.parts or (Part(answer.question, answer.answer, answer.answerable, ()),):
         if part.answerable:
-            cited = [c for c in answer.citations if c.n in part.citations]
-            quoted = " ".join(c.text for c in cited)
-            first = next((c for n in _cited_order(part.answer) for c in cited if c.n == n), None)
+            sources = [c for c in answer.citations if c.n in part.citations]
+            quoted = " ".join(c.text for c in sources)
+            first = next((c for n in _cited_order(part.answer) for c in sources if c.n == n), None)
             sections.append(Section(label_of(part.question, names, quoted), paragraph(part.answer, first), True))
         else:
             label = label_of(part.question, names)
