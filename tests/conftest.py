@@ -52,6 +52,10 @@ KNOWN_RANKER_FAILURES: tuple[tuple[str, str | None], ...] = (  # (file::test, a 
     ("test_llm.py::test_grounded_llm_text_is_used_and_ungrounded_text_is_rejected", None),
     ("test_llm.py::test_unreachable_llm_keeps_the_extractive_answer", None),
     ("test_strategies.py::test_a_letter_is_answered_part_by_part", None),
+    # the harness asks the GPU question (above): with the fit of 2026-12-03 its answer moved between index
+    # states that hold A after a kill at 'step vectors' (seed 2, clean-clone run); the index opened and
+    # served nothing partial
+    ("test_crash.py::test_kill_9_during_ingest", "2"),
 )
 
 
