@@ -162,7 +162,7 @@ def build_draft(answer: Answer, facts: FactBook, max_contacts: int = 2) -> Draft
         else:
             label = label_of(part.question, names)
             sections.append(Section(label, NO_ANSWER.format(label=label, particle=particle(label, "은")), False))
-    used = {int(m) for s in sections if s.answered for m in re.findall(r"\[(\d+)\]", s.text)}
+    used = {n for s in sections if s.answered for n in _cited_order(s.text)}
     refs = [c for c in answer.citations if c.n in used]
     order = [c.source for c in refs] + [c.source for c in answer.citations]
     contacts: list[Contact] = []
