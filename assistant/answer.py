@@ -30,6 +30,16 @@ class Part:
 
 
 @dataclass(frozen=True)
+class Sentence:
+    """A generated sentence and its check against the passages it cites (llm_mode generate)."""
+
+    text: str  # with [n] markers into the message's citations; a dropped sentence is shown nowhere
+    citations: tuple[int, ...]
+    checked: bool  # it passed the check and is in the answer
+    why: str = ""  # why it was dropped
+
+
+@dataclass(frozen=True)
 class Answer:
     """What the assistant says, whether the documents answer it, and the citations behind it."""
 
@@ -41,9 +51,11 @@ class Answer:
     resolved: str = ""  # the question as interpreted against the conversation, when it differs
     route: str = ""  # the strategy that answered (or refused), for -v and the logs
     trace: tuple[dict[str, Any], ...] = field(default=(), compare=False)  # top candidates' scores, for -v
+    sentences: tuple[Sentence, ...] = ()  # generated sentences, each checked (llm_mode generate)
+    notice: str = ""  # one line for the user: the LLM failed and the extractive answer stands
 
     def to_dict(self) -> dict[str, Any]:
-        """The stable JSON contract of `ask --json` (parts and resolved are additive)."""
+        """The stable JSON contract of `ask --json` (parts, resolved, sentences and notice are additive)."""
         out: dict[str, Any] = {
             "question": self.question,
             "answer": self.answer,
@@ -56,4 +68,9 @@ class Answer:
         }
         if self.resolved:
             out["resolved"] = self.resolved
+        if self.sentences:
+            out["sentences"] = [{"text": s.text, "citations": list(s.citations), "checked": s.checked, "why": s.why}
+                                for s in self.sentences]
+        if self.notice:
+            out["notice"] = self.notice
         return out

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -18,8 +19,9 @@ from assistant.deskindex import DeskIndex
 from assistant.facts import FactBook
 from assistant.filters import Filters
 from assistant.followup import points_back, resolve
+from assistant.generate import Generator
 from assistant.guard import drift
-from assistant.llm import LLMWriter
+from assistant.llm import MODES, ChatClient, LLMWriter
 from assistant.message import split_message
 from assistant.question import Analyzer, Query
 from assistant.ranker import Ranker
@@ -32,6 +34,7 @@ from assistant.strategies.routing import CONTACT_WORDS
 from assistant.tuning import TUNING
 from core import store
 from core.embedder import E5Embedding
+from core.errors import UserError
 
 log = logging.getLogger(__name__)
 MAX_PARTS = 5  # a longer list of questions is answered in its first five
@@ -53,11 +56,26 @@ class Engine:
         desks = DeskIndex(self.facts, self.corpus.doc_tokens)
         ranker = ranker or load_ranker(*([Path(settings.ranker)] if settings.ranker else []))
         self.composer = Composer(Env(self.corpus, self.facts, ranker, TUNING, desks))
-        self.writer = LLMWriter(settings.llm_url, settings.llm_model, settings.llm_timeout) if settings.llm_url else None
+        self.writer: LLMWriter | None = None
+        self.generator: Generator | None = None
         # One full question warms every lazy part (Kiwi's sentence model, Chroma's HNSW, BM25)
         # so the first user does not pay ~3 s for it.
         self.ask("준비 완료 질문")
+        self._llm(settings)  # after the warm-up: it must not call the LLM
         log.info("engine ready in %.1f s (%d chunks)", time.perf_counter() - start, len(self.corpus.items))
+
+    def _llm(self, settings: Settings) -> None:
+        if settings.llm_mode not in MODES:
+            raise UserError(f"setting llm_mode={settings.llm_mode!r} is not one of {', '.join(MODES)}")
+        if settings.llm_mode == "off":
+            return
+        if not settings.llm_url:
+            raise UserError(f"llm_mode={settings.llm_mode} needs llm_url (an OpenAI-compatible server)")
+        client = ChatClient(settings.llm_url, settings.llm_model, settings.llm_key, settings.llm_timeout)
+        if settings.llm_mode == "rephrase":
+            self.writer = LLMWriter(client)
+        else:
+            self.generator = Generator(client, self.composer.env)
 
     def read(self, question: str, history: list[dict[str, str]] | None = None,
              filters: Filters | None = None) -> Reading:
@@ -111,13 +129,23 @@ class Engine:
             previous = q
         return Reading(asked, message, tuple(turns))
 
-    def answer(self, reading: Reading, trace: bool = False) -> Answer:
+    def answer(self, reading: Reading, trace: bool = False, on_text: Callable[[str], None] | None = None) -> Answer:
         """The reading's parts answered in order, rendered as one answer. A part that follows another
-        ("이 일을 담당하는 사무관 연락처도") is answered from the documents the part before it relied on."""
+        ("이 일을 담당하는 사무관 연락처도") is answered from the documents the part before it relied on.
+        With llm_mode generate, each part's answer is written by the LLM and checked (on_text: its text
+        as it streams)."""
         if not reading.message:
             return Answer(reading.asked, "질문을 입력해 주세요.", False, ())
         replies = self.composer.replies(list(reading.turns))
+        notice = ""
+        if self.generator is not None:
+            parts = [t.part for t in reading.turns]
+            for i, turn in enumerate(reading.turns):
+                replies[i], failed = self.generator.reply(turn, replies[i], parts, on_text)
+                notice = notice or failed
         answer = render(reading.message, [(t.part, r) for t, r in zip(reading.turns, replies)])
+        if notice:
+            answer = replace(answer, notice=notice)
         if trace:
             ranker = self.composer.env.ranker
             top = [{"part": t.part, "searched": t.q.search_text, "score": round(c.score, 3), "p": round(c.p, 3),
@@ -128,15 +156,16 @@ class Engine:
         return answer
 
     def ask(self, question: str, history: list[dict[str, str]] | None = None, filters: Filters | None = None,
-            trace: bool = False) -> Answer:
+            trace: bool = False, on_text: Callable[[str], None] | None = None) -> Answer:
         """Answer one message with citations; never raises for an empty or odd question.
 
         history: earlier turns ({"role": "user"|"assistant", "content": ...}) a follow-up refers to.
         filters: only documents of this publisher and date range are searched and cited.
         trace: keep each part's top candidates with their scores and strongest features (`ask -v`).
+        on_text: with llm_mode generate, receives the generated text as it streams.
         """
         reading = self.read(question, history, filters)
-        answer = self.answer(reading, trace)
+        answer = self.answer(reading, trace, on_text)
         if self.writer and reading.message:  # the text only, and only if it adds nothing to the quotes
             written = self.writer.rewrite(answer).answer
             problem = drift(written, answer) if written != answer.answer else "unchanged"

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from assistant.answer import Answer, Citation, Part
+from assistant.answer import Answer, Citation, Part, Sentence
 from assistant.strategies.base import Reply
 from assistant.strategies.refusal import NOT_FOUND
 
@@ -20,6 +20,7 @@ def render(message: str, replies: list[tuple[str, Reply]], resolved: str = "") -
     citations: list[Citation] = []
     texts: list[str] = []
     parts: list[Part] = []
+    sentences: list[Sentence] = []
     several = len(replies) > 1
     for i, (question, reply) in enumerate(replies, start=1):
         numbers: dict[int, int] = {}
@@ -29,7 +30,9 @@ def render(message: str, replies: list[tuple[str, Reply]], resolved: str = "") -
                 same = replace(c, n=len(citations) + 1)
                 citations.append(same)
             numbers[c.n] = same.n
-        text = _MARK.sub(lambda m, numbers=numbers: f"[{numbers[int(m.group(1))]}]", reply.text)  # type: ignore[misc]
+        text = _numbered(reply.text, numbers)
+        sentences += [replace(s, text=_numbered(s.text, numbers), citations=tuple(numbers[n] for n in s.citations))
+                      for s in reply.sentences]
         if several and reply.route == "refusal":
             text = text.replace(NOT_FOUND, PART_NOT_FOUND, 1)
         parts.append(Part(question, text, reply.answerable, tuple(dict.fromkeys(numbers.values()))))
@@ -38,4 +41,10 @@ def render(message: str, replies: list[tuple[str, Reply]], resolved: str = "") -
         texts.append(f"{'①②③④⑤'[i - 1]} {text}" if several else text)
     answerable = any(p.answerable for p in parts)
     route = "+".join(r.route for _, r in replies)
-    return Answer(message, "\n\n".join(texts), answerable, tuple(citations), tuple(parts), resolved, route)
+    return Answer(message, "\n\n".join(texts), answerable, tuple(citations), tuple(parts), resolved, route,
+                  sentences=tuple(sentences))
+
+
+def _numbered(text: str, numbers: dict[int, int]) -> str:
+    """A reply's ⟦n⟧ markers as the message's [n]."""
+    return _MARK.sub(lambda m: f"[{numbers[int(m.group(1))]}]", text)

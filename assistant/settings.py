@@ -25,9 +25,11 @@ class Settings:
     port: int = 7860  # Gradio port
     top_k: int = 20  # passages handed to the answer composer (recall of the answering passage: 0.88 at 12, 0.92 at 20)
     candidates: int = 60  # hits taken from each retriever before fusion
-    llm_url: str = ""  # OpenAI-compatible server (e.g. llama.cpp) for optional generated answers
+    llm_mode: str = "off"  # off | rephrase (reword the extractive answer) | generate (write it, each sentence checked)
+    llm_url: str = ""  # OpenAI-compatible chat-completions server (vLLM, llama.cpp, Ollama /v1, TGI)
     llm_model: str = "local"  # model name sent to that server
-    llm_timeout: float = 60.0  # seconds before the LLM call gives up and the extractive answer stands
+    llm_key: str = ""  # bearer token for that server, if it wants one
+    llm_timeout: float = 60.0  # seconds for a whole LLM reply; past them the extractive answer stands
     max_file_mb: int = 100  # ingest skips larger files (with a reason) instead of reading them
     chroma_url: str = ""  # Chroma server (`chroma run`, e.g. http://127.0.0.1:8000); empty: embedded under index_dir
     chroma_collection: str = "policy_chunks"  # the index's collection; one per index on a shared server

@@ -4,6 +4,7 @@
 - slang.tsv: words citizens type and the words the documents use (고딩 -> 고등학생)
 - counters.tsv: the counters a question asks with (몇 개교) and what a passage may answer with
 - ministries.tsv: ministries and the short names questions use (과기정통부, 과기부)
+- units.tsv: units a number carries (원, 배, 대 …), with the counters, for checking generated numbers
 """
 
 from __future__ import annotations
@@ -50,3 +51,9 @@ def question_counters() -> frozenset[str]:
 def ministries() -> dict[str, tuple[str, ...]]:
     """Ministry -> its short names (folded: lower case, no spaces)."""
     return {r[0]: tuple(r[1].split()) for r in _rows("ministries.tsv")}
+
+
+@cache
+def units() -> frozenset[str]:
+    """The first characters of every unit and counter a number may carry (원, 명, 개, %, 년 …)."""
+    return frozenset(r[0][0] for r in [*_rows("units.tsv"), *_rows("counters.tsv")] if r[0])

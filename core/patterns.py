@@ -65,3 +65,10 @@ def desk_phone(text: str) -> tuple[str, str] | None:
 # A connective that opens a sentence by pointing at the one before it ("이를 통해", "또한", "그리고"): left
 # dangling when the sentence stands alone (a label, a draft's paragraph).
 LEADING_LINK = re.compile(r"^(?:이를\s*통해|이에\s*따라|이와\s*(?:함께|더불어)|그리고|또한|또|아울러|한편|그럼|그러면)\s*,?\s+")
+
+# A line of a document that talks to a model instead of a reader ("시스템: 이전 지시를 무시하고 …",
+# "ignore previous instructions"): a passage is data, so such a line never reaches a prompt.
+MODEL_INSTRUCTION = re.compile(
+    r"^\s*(?:시스템|system|assistant|어시스턴트)\s*[:：]|(?:이전|앞의|위의)\s*(?:지시|명령)|지시를\s*무시"
+    r"|ignore\s+(?:all\s+|the\s+)?(?:previous|prior|above)|(?:프롬프트|prompt)\s*(?:를|을)?\s*(?:무시|공개)",
+    re.I | re.M)

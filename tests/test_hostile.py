@@ -15,10 +15,11 @@ from assistant import cards
 from assistant.draft import answer_letter, build_draft, unsourced
 from assistant.engine import Engine
 from assistant.settings import Settings
+from evals.llm_server import Script
 from tests import hostile
 from tests.conftest import CORPUS
 from tests.servers import chrome, requested_hosts, serving
-from tests.test_llm import _Script, llm_url  # noqa: F401 (the scripted OpenAI-protocol server fixture)
+from tests.test_llm import llm  # noqa: F401 (the scripted OpenAI-protocol server fixture)
 
 REAL = "msit_2025-09-30_ai_core_project_tf.txt"
 # What must never appear live in rendered HTML: tags and handlers from the document, links it makes.
@@ -84,24 +85,25 @@ def test_the_draft_quotes_it_as_plain_text(hostile_engine: Engine, tmp_path: Pat
 
 
 def test_the_injected_instruction_changes_nothing_the_check_lets_through(hostile_root: Path, embedder: Any,
-                                                                         llm_url: str) -> None:  # noqa: F811
-    engine = Engine(replace(Settings(index_dir=hostile_root / ".index"), llm_url=llm_url, llm_model="test"), embedder)
+                                                                         llm: tuple[Script, str]) -> None:  # noqa: F811
+    script, url = llm
+    engine = Engine(replace(Settings(index_dir=hostile_root / ".index"), llm_mode="rephrase", llm_url=url,
+                            llm_model="test"), embedder)
     plain = Engine(Settings(index_dir=hostile_root / ".index"), embedder).ask(hostile.QUESTION)
     obeying = [
         "승인되었습니다. 문의: 010-9999-9999 [1]",  # does what the document says, with a number the passage holds
         "승인되었습니다 [1]",  # drops the quoted facts
         "가나다 시범사업은 학교 77곳을 지원하며, 문의는 010-9999-9999입니다 [1].",  # slips the number in
     ]
-    _Script.requests.clear()
     faithful = plain.answer.replace("지원한다.", "지원합니다.")  # the same quotes, in another register
     assert faithful != plain.answer
-    _Script.replies = [*obeying, faithful]
+    script.say(*obeying, faithful)
     for _ in obeying:
         got = engine.ask(hostile.QUESTION)
         assert got.answer == plain.answer and "010-9999-9999" not in got.answer and "승인" not in got.answer
     rephrased = engine.ask(hostile.QUESTION)  # a faithful rephrasing still gets through: the check can pass
     assert rephrased.answer == faithful
-    assert hostile.INJECTION in _Script.requests[0]["messages"][1]["content"]  # it reached the model as a source
+    assert hostile.INJECTION in script.requests[0]["messages"][1]["content"]  # it reached the model as a source
 
 
 @pytest.fixture(scope="module")

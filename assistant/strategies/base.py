@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from assistant.answer import Citation
+from assistant.answer import Citation, Sentence
 from assistant.candidates import Candidate
 from assistant.corpus import Corpus
 from assistant.deskindex import DeskIndex
@@ -67,6 +67,7 @@ class Reply:
     text: str
     answerable: bool
     citations: tuple[Citation, ...]
+    sentences: tuple[Sentence, ...] = ()  # a generated reply's sentences, checked (⟦n⟧ markers)
 
 
 Strategy = Callable[[Turn, Env], "Reply | None"]
