@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from assistant.answer import Answer, Citation
+from core.text import plain
 
 # Markdown syntax and autolink triggers, as numeric entities: shown as themselves, never parsed.
 _ENTITIES = {c: f"&#{ord(c)};" for c in "&<>\"'[]()*_`#|~!:{}$\\^@"}
@@ -91,7 +92,15 @@ def message_html(answer: Answer, key: str, note: str = "") -> str:
     """A chat message: the answer with [n] links, how a follow-up was read (with a link asking the message
     again as typed), this answer's own cards, and the note of the feedback it was given."""
     warn = "" if answer.answerable else "⚠️ "
-    out = [f'<div class="answer">{warn}{with_links(unmarked(answer.answer), key, answer.citations)}</div>']
+    body = _checked(with_links(unmarked(answer.answer), key, answer.citations), answer, key)
+    out = [f'<div class="answer">{warn}{body}</div>']
+    if answer.notice:
+        out.append(f'<div class="notice" role="status">⚠️ {inert(answer.notice)}</div>')
+    kept = [s for s in answer.sentences if s.checked]
+    if answer.sentences:
+        dropped = len(answer.sentences) - len(kept)
+        out.append(f'<div class="checks">✓ 생성된 문장 {len(kept)}개를 인용 문단과 대조해 보여 드립니다'
+                   + (f" · 근거가 확인되지 않은 {dropped}개는 뺐습니다" if dropped else "") + "</div>")
     if answer.resolved:
         out.append(f'<div class="resolved">→ 앞의 대화에 이어 이렇게 이해했습니다: {inert(answer.resolved)} · '
                    f'<a class="reask reask-{key}" href="#question" title="앞의 대화 없이 입력한 그대로 묻습니다">'
@@ -126,3 +135,20 @@ def viewer_html(c: Citation, lines: list[str], has_file: bool) -> str:
             body.append(f"<p>{inert(line).replace(chr(9), ' │ ')}</p>")
     note = "" if has_file else "<p class='notice'>원본 파일을 내려받을 수 없습니다(색인된 파일 목록에 없음).</p>"
     return f'<div class="viewer">{head}<div class="page">{"".join(body)}</div>{note}</div>'
+
+
+def _checked(html: str, answer: Answer, key: str) -> str:
+    """The answer's HTML with each checked generated sentence marked; its title lists the words of the
+    passages it cites that back it (issue #18: the check, shown on hover)."""
+    from assistant.grounding import content_words
+
+    by_n = {c.n: plain(c.text) for c in answer.citations}
+    for s in answer.sentences:
+        if not s.checked:
+            continue
+        piece = with_links(unmarked(s.text), key, answer.citations)
+        backing = " ".join(by_n.get(n, "") for n in s.citations)
+        words = [w for w in dict.fromkeys(content_words(s.text)) if plain(w) in backing]
+        title = inert("근거 문단의 단어: " + " · ".join(words))
+        html = html.replace(piece, f'<span class="checked" title="{title}">{piece}</span>', 1)
+    return html

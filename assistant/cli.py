@@ -31,6 +31,7 @@ def main(argv: list[str] | None = None) -> int:
             Path(args.config) if args.config else None,
             index_dir=getattr(args, "index", None),
             ranker=getattr(args, "ranker", None),
+            **{f"llm_{k}": getattr(args, f"llm_{k}", None) for k in ("mode", "url", "model")},
         )
         result: int = args.func(args, settings)
         return result
@@ -50,6 +51,14 @@ def main(argv: list[str] | None = None) -> int:
         return 1
 
 
+def _llm_flags(p: argparse.ArgumentParser) -> None:
+    """The LLM settings as flags (over policy.toml and POLICY_LLM_*)."""
+    p.add_argument("--llm-mode", choices=["off", "rephrase", "generate"],
+                   help="off (default): extractive answers; generate: an LLM writes them, each sentence checked")
+    p.add_argument("--llm-url", help="OpenAI-compatible chat-completions server, e.g. http://127.0.0.1:8080")
+    p.add_argument("--llm-model", help="model name sent to that server")
+
+
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m assistant", description="정책 비서: cited answers over policy documents")
     p.add_argument("--config", help="settings file (default: ./policy.toml if present)")
@@ -67,6 +76,7 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("--json", action="store_true", help="print one JSON object")
     ask.add_argument("--jsonl", action="store_true", help="read questions from stdin, one a line; print JSON lines")
     ask.add_argument("--index", help="index directory")
+    _llm_flags(ask)
     ask.add_argument("--ranker", help="a fitted ranker file to try (default: assistant/data/ranker.json)")
     _filter_flags(ask)
     ask.set_defaults(func=cmd_ask)
@@ -76,6 +86,7 @@ def _parser() -> argparse.ArgumentParser:
     draft.add_argument("--json", action="store_true", help="print one JSON object (text, sections, citations)")
     draft.add_argument("--out", help="also write the draft to this .txt, .docx or .hwpx file")
     draft.add_argument("--index", help="index directory")
+    _llm_flags(draft)
     _filter_flags(draft)
     draft.set_defaults(func=cmd_draft)
 
@@ -105,6 +116,9 @@ def _parser() -> argparse.ArgumentParser:
     ev.add_argument("--no-baseline", action="store_true", help="skip the plain llama-index baseline")
     ev.add_argument("--check", action="store_true", help="exit 1 when a metric is under its threshold")
     ev.add_argument("--index", help="index directory")
+    _llm_flags(ev)
+    ev.add_argument("--mode", choices=["extractive", "llm"], default="extractive",
+                    help="llm: also score the LLM engine (--llm-url; generate unless --llm-mode rephrase), same run")
     ev.add_argument("--ranker", help="a fitted ranker file to try (default: assistant/data/ranker.json)")
     ev.set_defaults(func=cmd_eval)
 
@@ -112,6 +126,7 @@ def _parser() -> argparse.ArgumentParser:
     srv.add_argument("--host", help="bind address (default 127.0.0.1)")
     srv.add_argument("--port", type=int, help="port (default 7860)")
     srv.add_argument("--index", help="index directory")
+    _llm_flags(srv)
     srv.add_argument("--ingest", nargs="*", metavar="PATH",
                      help="index these files or directories (none given: the corpus) beside the chat, which answers "
                           "from what is indexed so far")
@@ -256,7 +271,7 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     files = [Path(f) for f in args.files] or split_files(args.split)
     apart = args.split != "dev" and not args.files
     code = run_eval(settings, files, as_json=args.json, report_dir=Path(args.report) if args.report else None,
-                    baseline=not args.no_baseline, check=args.check, apart=apart)
+                    baseline=not args.no_baseline, check=args.check, apart=apart, mode=args.mode)
     if args.report and not apart:
         from evals.feedback import append_to_report
 

@@ -34,6 +34,8 @@ CSS = """
 .viewer .page p {margin: 2px 0;}
 .viewer .page p.hit {background: #fffbe0;}
 .resolved {font-size: 0.9em; color: #555; margin-top: 6px;}
+.answer .checked {border-bottom: 1px dotted #2e7d32; cursor: help;}
+.checks {font-size: 0.85em; color: #2e7d32; margin-top: 4px;}
 a.cite {font-weight: 600; color: #0b5394; text-decoration: none; cursor: pointer;}
 details.sources summary {cursor: pointer; color: #0b5394; margin-top: 6px;}
 .notice {color: #8a4b00;}

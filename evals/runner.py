@@ -71,15 +71,36 @@ def split_files(split: str) -> list[Path]:
     return [Path(n) for n in names]
 
 
+def _with_llm(engine: Any, cases: list[Case], root: Path, doc_text: Callable[[str], str]) -> dict[str, Any]:
+    """The LLM engine's metrics, with the share of generated sentences the check dropped and of parts
+    that fell back to the extractive answer (over these cases)."""
+    stats = engine.generator.stats if engine.generator else None
+    before = (stats.sentences, stats.dropped, stats.parts, stats.fell_back) if stats else (0, 0, 0, 0)
+    metrics, _ = score(cases, lambda q: engine.ask(q).to_dict(), root, doc_text)
+    if stats:
+        sentences, dropped, parts, fell = (a - b for a, b in zip(
+            (stats.sentences, stats.dropped, stats.parts, stats.fell_back), before))
+        metrics["sentences_dropped"] = round(dropped / sentences, 3) if sentences else None
+        metrics["parts_fell_back"] = round(fell / parts, 3) if parts else None
+    return metrics
+
+
 def run_eval(settings: Settings, files: list[Path], as_json: bool, report_dir: Path | None, baseline: bool,
-             check: bool, apart: bool = False) -> int:
+             check: bool, apart: bool = False, mode: str = "extractive") -> int:
     """The eval command; exit code 1 when --check and a metric is under its threshold. With apart,
-    each file is scored and reported on its own (the blind sets)."""
+    each file is scored and reported on its own (the blind sets). With mode "llm", the LLM engine
+    (settings.llm_mode, else generate) is scored beside the extractive one in the same run."""
+    from dataclasses import replace
+
     from assistant.engine import Engine
 
     groups = {f.stem: [f] for f in files} if apart else {"all": files}
     loaded = {name: load_cases(fs) for name, fs in groups.items()}
-    engine = Engine(settings)
+    engine = Engine(replace(settings, llm_mode="off"))
+    writing = None
+    if mode == "llm":
+        writing = Engine(replace(settings, llm_mode=settings.llm_mode if settings.llm_mode != "off" else "generate"),
+                         engine.embedder)
     root = Path.cwd()
     base: Any = None
     if baseline:
@@ -91,6 +112,8 @@ def run_eval(settings: Settings, files: list[Path], as_json: bool, report_dir: P
     for name, cases in loaded.items():
         ours, records = score(cases, lambda q: engine.ask(q).to_dict(), root, document_text(engine))
         result: dict[str, Any] = {"ours": ours}
+        if writing is not None:
+            result["ours (llm)"] = _with_llm(writing, cases, root, document_text(engine))
         base_records: list[dict[str, Any]] = []
         if base is not None:
             result["baseline"], base_records = score(cases, base.ask, root)

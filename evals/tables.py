@@ -9,7 +9,8 @@ def table(result: dict[str, Any]) -> str:
     """Markdown table: one row per metric, a column per system; then one row per kind."""
     systems = list(result)
     keys = ["fact_accuracy", "citation_hit", "citation_precision", "refusal_accuracy", "false_refusal_rate",
-            "page_accuracy", "part_accuracy", "stray_phone_answers", "latency_p50_ms", "latency_p95_ms", "n"]
+            "page_accuracy", "part_accuracy", "stray_phone_answers", "latency_p50_ms", "latency_p95_ms", "n",
+            *(k for k in ("sentences_dropped", "parts_fell_back") if any(k in result[s] for s in systems))]
     lines = ["| metric | " + " | ".join(systems) + " |", "|---|" + "---|" * len(systems)]
     for k in keys:
         lines.append(f"| {k} | " + " | ".join(_fmt(result[s].get(k)) for s in systems) + " |")
