@@ -113,6 +113,12 @@ def message_html(answer: Answer, key: str, note: str = "") -> str:
     return "".join(out)
 
 
+def streaming_html(text: str) -> str:
+    """An answer the LLM is still writing: its text as plain text, and that it is checked before it is shown."""
+    return (f'<div class="answer streaming">{inert(text)}</div>'
+            '<div class="checks">작성 중… 다 쓰면 문장마다 인용 문단과 대조해 확인된 문장만 보여 드립니다</div>')
+
+
 def notice_html(message: str) -> str:
     """A one-line message for input the assistant cannot take (empty, too long, wordless)."""
     return f'<div class="notice">⚠️ {inert(message)}</div>'

@@ -117,7 +117,7 @@ class Generator:
     def checked(self, text: str, passages: list[Citation]) -> tuple[Reply | None, tuple[Sentence, ...]]:
         """The sentences of text that pass the check, as a reply citing their passages (None when none
         passes), and the sentences the check dropped."""
-        given = {p.n: p.text for p in passages}
+        given = {p.n: quoted(p.text, p.date) for p in passages}  # as the prompt showed them (dates resolved)
         cites = Citations()
         kept: list[Sentence] = []
         dropped: list[Sentence] = []

@@ -24,7 +24,8 @@ from core.text import analyse, fold, plain
 
 FITTED = Path(__file__).with_name("data") / "grounding.json"
 MARKER = re.compile(r"\s*\[(\d+)\]")
-_SENTENCE_END = re.compile(r"(?<=[.?!。])\s+|\n+")
+# a sentence ends at . ? ! after a word, not inside a dotted date or number ("~2028. 12.", "2025. 6. 11.")
+_SENTENCE_END = re.compile(r"(?<=[^\d\s][.?!。])\s+|\n+")
 _PHONE = re.compile(PHONE)
 _LINK = re.compile(r"https?://[^\s)\]]+|www\.[^\s)\]]+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _SMALL = {"십": 10, "백": 100, "천": 1000}

@@ -4,8 +4,11 @@ files, the feedback store, and the conversation as the page shows it."""
 from __future__ import annotations
 
 import datetime as dt
+import queue
 import tempfile
 import threading
+import time
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -97,9 +100,17 @@ class Shell:
         since, until = clean_dates(since, until)
         return Filters("" if publisher in ("", ALL, None) else publisher, since, until)
 
-    def ask(self, question: Any, history: Any, filters: Filters) -> Answer:
-        """The engine's answer to a checked question and history."""
-        return self.engine.ask(clean_question(question), history=clean_history(history), filters=filters)
+    def ask(self, question: Any, history: Any, filters: Filters, on_text: Any = None) -> Answer:
+        """The engine's answer to a checked question and history (on_text: a generated answer's text as it streams)."""
+        return self.engine.ask(clean_question(question), history=clean_history(history), filters=filters,
+                               on_text=on_text)
+
+    def generates(self) -> bool:
+        """The engine writes answers with an LLM (llm_mode generate): the chat streams them."""
+        try:
+            return self.engine.generator is not None
+        except NotReady:  # no engine yet (the first documents are being indexed)
+            return False
 
     def rate(self, kind: str, rating: int, question: str, answer: str, citations: tuple[Citation, ...],
              comment: str = "") -> int:
@@ -152,3 +163,30 @@ def api_result(shell: Shell, question: Any, history: Any, publisher: Any, since:
         text = question if isinstance(question, str) else ""
         return {"question": text[:200], "answer": str(exc), "answerable": False, "citations": [], "parts": [],
                 "error": str(exc)}
+
+
+def streamed(shell: Shell, message: str, history: Any, filters: Filters,
+             every: float = 0.15) -> Iterator[tuple[str, Answer | None]]:
+    """The generated text so far, at most every `every` seconds, while the engine answers in a thread; then
+    the whole text with the checked answer. An error of the engine is raised here."""
+    pieces: queue.Queue[str | None] = queue.Queue()
+    done: dict[str, Any] = {}
+
+    def work() -> None:
+        try:
+            done["answer"] = shell.ask(message, history, filters, on_text=pieces.put)
+        except BaseException as exc:  # re-raised in the handler's thread
+            done["error"] = exc
+        finally:
+            pieces.put(None)
+
+    threading.Thread(target=work, daemon=True, name="answer").start()
+    text, shown = "", time.monotonic()
+    while (piece := pieces.get()) is not None:
+        text += piece
+        if time.monotonic() - shown >= every:
+            shown = time.monotonic()
+            yield text, None
+    if "error" in done:
+        raise done["error"]
+    yield text, done["answer"]

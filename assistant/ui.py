@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from assistant import cards
-from assistant.answer import Citation
+from assistant.answer import Answer, Citation
 from assistant.draft import Draft, answer_letter, build_draft
 from assistant.facts import fact_rows
 from assistant.inputs import BadInput, clean_letter
 from assistant.live import Live
-from assistant.shell import ALL, REASONS, Conversation, Shell, api_result
+from assistant.shell import ALL, REASONS, Conversation, Shell, api_result, streamed
 from assistant.uitext import CSS, EXAMPLES, HEAD, INTRO, LETTER_EXAMPLE, contacts_table
 
 if TYPE_CHECKING:
@@ -35,30 +36,43 @@ def build_app(engine: Engine | Live, root: Path | None = None) -> gr.Blocks:
     shell = Shell(live, root or Path.cwd())
 
     def respond(message: str, talk: Conversation, publisher: str, since: str, until: str,
-                progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:  # noqa: B008 (Gradio's idiom)
-        return _answer(message, talk, publisher, since, until, talk.history(), progress)
+                progress: gr.Progress = gr.Progress()) -> Iterator[tuple[Any, ...]]:  # noqa: B008 (Gradio's idiom)
+        yield from _answer(message, talk, publisher, since, until, talk.history(), progress)
 
     def _answer(message: str, talk: Conversation, publisher: str, since: str, until: str,
-                history: list[dict[str, str]], progress: Any) -> tuple[Any, ...]:
+                history: list[dict[str, str]], progress: Any) -> Iterator[tuple[Any, ...]]:
         try:
             filters = shell.filters(publisher, since, until)
         except BadInput as exc:
-            return gr.skip(), gr.skip(), gr.skip(), "", cards.notice_html(str(exc)), gr.update(open=True)
+            yield gr.skip(), gr.skip(), gr.skip(), "", cards.notice_html(str(exc)), gr.update(open=True)
+            return
         try:
             progress(0.2, desc="문서를 찾는 중…")
-            answer = shell.ask(message, history, filters)
+            answer: Answer | None = None
+            if shell.generates():  # the LLM's text as it comes, then the checked answer
+                for written, answer in streamed(shell, message, history, filters):
+                    if answer is None:
+                        yield ([*talk.messages(), {"role": "user", "content": cards.inert(message)},
+                                {"role": "assistant", "content": cards.streaming_html(written)}],
+                               gr.skip(), gr.skip(), "", "", gr.skip())
+            else:
+                answer = shell.ask(message, history, filters)
         except BadInput as exc:
-            return gr.skip(), gr.skip(), gr.skip(), cards.notice_html(str(exc)), "", gr.skip()
+            yield gr.skip(), gr.skip(), gr.skip(), cards.notice_html(str(exc)), "", gr.skip()
+            return
+        if answer is None:
+            return
         talk = Conversation([*talk.answers, answer], dict(talk.rated))
-        return talk.messages(), talk, "", "", "", gr.skip()
+        yield talk.messages(), talk, "", "", "", gr.skip()
 
     def reask(request: str, talk: Conversation, publisher: str, since: str, until: str,
-              progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:  # noqa: B008
+              progress: gr.Progress = gr.Progress()) -> Iterator[tuple[Any, ...]]:  # noqa: B008
         """The message of answer m<i> asked again as typed, without the conversation before it."""
         again = talk.answer_at((request or "").strip())
         if again is None:
-            return gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip()
-        return _answer(again.question, talk, publisher, since, until, [], progress)
+            yield gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip()
+            return
+        yield from _answer(again.question, talk, publisher, since, until, [], progress)
 
     def new_conversation() -> tuple[Any, ...]:
         return [], Conversation(), "", "", "", 0, gr.update(label=COMMENT_LABEL, value="")

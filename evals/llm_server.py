@@ -23,6 +23,7 @@ class Step:
     cut: bool = False
     status: int = 200
     stall: float = 0.0
+    pace: float = 0.0  # seconds between two streamed pieces
 
 
 @dataclass
@@ -32,6 +33,7 @@ class Script:
     steps: list[Step] = field(default_factory=list)
     respond: Callable[[dict[str, Any]], str] | None = None  # a reply made from the request, when no step is left
     template: str = ""  # free for a reply function to read
+    pace: float = 0.0  # seconds between two streamed pieces of a reply made by `respond`
     requests: list[dict[str, Any]] = field(default_factory=list)
     paths: list[str] = field(default_factory=list)
 
@@ -50,7 +52,8 @@ def _handler(script: Script) -> type[BaseHTTPRequestHandler]:
             script.paths.append(self.path)  # checked by the tests: an assertion here would fail only this thread
             body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
             script.requests.append(body)
-            step = script.steps.pop(0) if script.steps else Step(script.respond(body) if script.respond else "")
+            step = (script.steps.pop(0) if script.steps
+                    else Step(script.respond(body) if script.respond else "", pace=script.pace))
             if step.stall:
                 time.sleep(step.stall)
             if step.status != 200:
@@ -76,6 +79,7 @@ def _handler(script: Script) -> type[BaseHTTPRequestHandler]:
                          "choices": [{"index": 0, "delta": {"content": piece}, "finish_reason": None}]}
                 self.wfile.write(f"data: {json.dumps(event, ensure_ascii=False)}\n\n".encode())
                 self.wfile.flush()
+                time.sleep(step.pace)
             if step.cut:  # the connection closes with no finish_reason and no [DONE]
                 return
             last = {"id": "x", "object": "chat.completion.chunk", "model": body["model"],

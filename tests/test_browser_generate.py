@@ -1,0 +1,56 @@
+"""A generated answer in real headless Chromium (issue 18): the LLM's text streams in, then only the sentences
+the check lets through are shown, marked, with the passage words that back them on hover. The LLM is a
+scripted OpenAI-protocol server on loopback (off this machine)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from evals.llm_server import Script, passages, scripted
+from tests.servers import open_page, serving
+
+pytestmark = pytest.mark.browser
+
+
+def _gpu_answer(request: dict[str, Any]) -> str:
+    """A backed sentence citing the passage that holds it, then an amount no passage has."""
+    n = next(k for k, text in passages(request).items() if "20만장" in text)
+    return f"2030년까지 GPU를 20만장 이상 확보합니다 [{n}]. 이를 위해 예산 9,999억 원을 투입합니다 [{n}]."
+
+
+@pytest.fixture(scope="module")
+def generating_url(corpus_index: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    script = Script(respond=_gpu_answer, pace=0.08)
+    with scripted(script) as llm:
+        env = {"POLICY_LLM_MODE": "generate", "POLICY_LLM_URL": llm, "POLICY_LLM_MODEL": "scripted"}
+        with serving(corpus_index, tmp_path_factory.mktemp("serve-llm") / "serve.log", env=env) as url:
+            yield url
+
+
+def test_a_streamed_answer_shows_only_its_checked_sentence(generating_url: str, driver: Any) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    wait = open_page(driver, generating_url)
+    box = driver.find_element(By.CSS_SELECTOR, "#question textarea")
+    box.send_keys("GPU는 언제까지 몇 장 확보하나요?")
+    box.send_keys(Keys.ENTER)
+    streamed = ""
+    deadline = time.time() + 60
+    while time.time() < deadline and not driver.find_elements(By.CSS_SELECTOR, "#chat .answer .checked"):
+        streamed = streamed or str(driver.execute_script(
+            "return document.querySelector('#chat .answer.streaming')?.innerText || ''"))
+        time.sleep(0.05)
+    assert streamed.startswith("2030년까지"), "the text was not shown while it was written"
+    wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#chat .answer .checked"))
+    answer = driver.find_element(By.CSS_SELECTOR, "#chat .answer")
+    assert "20만장 이상" in answer.text and "9,999억" not in answer.text
+    checked = answer.find_element(By.CSS_SELECTOR, ".checked")
+    assert "GPU" in checked.text and "gpu" in str(checked.get_attribute("title"))
+    assert "1개는 뺐습니다" in driver.find_element(By.CSS_SELECTOR, "#chat .checks").text
+    assert not driver.find_elements(By.CSS_SELECTOR, "#chat .answer.streaming")
