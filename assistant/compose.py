@@ -59,21 +59,21 @@ class Composer:
         """Each part's reply in order; a part that follows another is answered from the documents that
         part's reply relied on (its desk, above all, is that document's desk)."""
         out: list[Reply] = []
-        relied: frozenset[str] = frozenset()
+        relied: tuple[str, ...] = ()
         sections: frozenset[str] = frozenset()
         for turn in turns:
             turn.several = len(turns) > 1
-            turn.relied = relied if turn.follows else frozenset()
+            turn.relied = relied if turn.follows else ()
             turn.relied_sections = sections if turn.follows else frozenset()
             reply = self.reply(turn)
             out.append(reply)
             if reply.answerable and reply.citations:
-                relied = frozenset(c.source for c in reply.citations)
+                relied = tuple(dict.fromkeys(c.source for c in reply.citations))
                 first = reply.citations[0]  # the answer itself; the quotes after it complete it
                 sections = frozenset(c.item.chunk.section for c in turn.cands if c.item.chunk.section
                                      and c.source == first.source and c.text in first.quote)
         # a part the documents do not answer names the desk of a document the answer relies on, if any
-        answered = frozenset(c.source for r in out if r.answerable for c in r.citations)
+        answered = tuple(dict.fromkeys(c.source for r in out if r.answerable for c in r.citations))
         for i, (turn, reply) in enumerate(zip(turns, out)):
             if answered and reply.route == "refusal" and not turn.relied:
                 turn.relied = answered
@@ -94,3 +94,4 @@ class Composer:
         if log.isEnabledFor(logging.DEBUG):
             top = ", ".join(f"{c.p:.2f} {c.text[:30]!r}" for c in turn.cands[:3])
             log.debug("route=%s question=%r top=[%s]", route, turn.q.question, top)
+

@@ -231,7 +231,9 @@ def unsourced(draft: Draft, names: Collection[str]) -> list[str]:
     bad = [p for p in _PHONE.findall(body) if p not in flat]
     for m in _NUMBER.finditer(_PHONE.sub(" ", body)):
         num, digits = m.group(0).strip(), m.group(1)
-        if re.search(rf"(?<![\d,.]){re.escape(num)}" + (r"(?![\d,.]*\d)" if num == digits else ""), flat):
+        glued = num.rsplit(" ", 1)[0] if re.search(r"\s[가-힣]$", num) else num  # "50억 지원": 지 starts a word
+        if any(re.search(rf"(?<![\d,.]){re.escape(n)}" + (r"(?![\d,.]*\d)" if n == digits else ""), flat)
+               for n in dict.fromkeys((num, glued))):
             continue
         if re.fullmatch(r"20\d\d", digits) and (int(digits) in years or re.search(rf"'{digits[2:]}", flat)):
             continue

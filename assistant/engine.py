@@ -18,7 +18,7 @@ from assistant.corpus import Corpus
 from assistant.deskindex import DeskIndex
 from assistant.facts import FactBook
 from assistant.filters import Filters
-from assistant.followup import points_back, resolve
+from assistant.followup import leans_back, resolve
 from assistant.generate import Generator
 from assistant.guard import drift
 from assistant.llm import MODES, ChatClient, LLMWriter
@@ -112,7 +112,7 @@ class Engine:
         before: list[Hit] = []
         for part in msg.parts[:MAX_PARTS] if message else ():
             q = self.analyzer.analyse(part)
-            own_topic = previous is None or (_has_topic(q) and not points_back(part))
+            own_topic = previous is None or (_has_topic(q) and not leans_back(part))
             if not own_topic:
                 # "신청은 어디서 하나요?" after a question about 국가장학금: the earlier topic carries over
                 q = self.analyzer.analyse(f"{_topic(previous)} {part}")  # type: ignore[arg-type]

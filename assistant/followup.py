@@ -79,6 +79,16 @@ def _proper(phrase: str) -> bool:
     return bool(nouns) and nouns[0].tag == "NNP"
 
 
+# Inside one message a determiner before any word points at what an earlier ask named ("이 대출을 담당하는
+# 부서", "그 연수는"): the message's own asks share a topic, so the list of nouns above is not needed there.
+_DETERMINER = re.compile(r"(?:^|\s)(?:그|이|해당|위|앞의|같은)\s+(?=[가-힣A-Za-z])")
+
+
+def leans_back(part: str) -> bool:
+    """A later ask of a message leans on an earlier one: it points back, or a determiner opens a phrase."""
+    return points_back(part) or bool(_DETERMINER.search(_CONNECTIVE.sub("", part, count=1)))
+
+
 def points_back(text: str) -> bool:
     """The text leans on what came before it: "그건 언제까지야?", "이 일을 담당하는 사무관", "해당 사업은"."""
     connected = _CONNECTIVE.sub("", text, count=1)

@@ -22,6 +22,7 @@ from typing import Any
 from tqdm import tqdm
 
 from assistant.grounding import amounts
+from assistant.strategies.base import quoted
 from core.text import sentences
 from evals.llm_server import Script, passages, scripted
 
@@ -64,8 +65,9 @@ def adversarial_reply(request: dict[str, Any]) -> str:
 
 
 def unbacked(answer: dict[str, Any]) -> list[str]:
-    """Numbers and phones of the answer's checked sentences that the passages they cite lack."""
-    by_n = {c["n"]: c["text"] for c in answer["citations"]}
+    """Numbers and phones of the answer's checked sentences that the passages they cite lack (each passage as
+    the prompt and the source cards show it: its relative dates resolved, "올해(2026년)")."""
+    by_n = {c["n"]: quoted(c["text"], c["date"]) for c in answer["citations"]}
     bad: list[str] = []
     for s in answer.get("sentences", ()):
         if not s["checked"]:

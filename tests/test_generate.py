@@ -186,3 +186,22 @@ def test_eval_mode_llm_scores_the_llm_engine_beside_the_extractive_one(corpus_in
     assert code == 0 and set(out) == {"ours", "ours (llm)"} and out["ours"]["n"] == out["ours (llm)"]["n"] == 4
     llm = out["ours (llm)"]
     assert 0 < llm["sentences_dropped"] <= 1 and llm["parts_fell_back"] is not None and llm["latency_p95_ms"] > 0
+
+
+def test_a_draft_in_generate_mode_is_written_from_checked_sentences_with_a_structured_footer(
+        engines: tuple[Engine, Engine], server: tuple[Script, str]) -> None:
+    from assistant.draft import answer_letter, build_draft, unsourced
+
+    script, _ = server
+    script.steps.clear()
+    script.template = "2030년까지 GPU를 20만장 이상 확보할 예정입니다 [{n}]. 이를 위해 예산 9,999억 원을 투입합니다 [{n}]."
+    script.respond = _holding(script, "20만장")
+    _, generating = engines
+    letter = "안녕하세요. 대학원생입니다. 정부는 GPU를 언제까지 몇 장 확보하나요? 그리고 이 일을 담당하는 부서 연락처도 알려주세요."
+    answer = answer_letter(generating, letter)
+    draft = build_draft(answer, generating.facts)
+    text = draft.text()
+    assert "GPU를 20만장 이상 확보할 예정입니다" in text and "9,999억" not in text
+    assert draft.contacts and all(c.desk for c in draft.contacts)  # the 문의처 footer: desks of the facts layer
+    assert unsourced(draft, generating.facts.names()) == []
+    assert answer.parts[1].answer and "generated" not in answer.route.split("+")[1]  # the contact part: never generated

@@ -46,7 +46,7 @@ class Turn:
     part: str = ""  # the asking part as written
     follows: bool = False  # it has no topic of its own and took the one of the part before it
     confidence: float = 0.0  # the decision's probability that the best citable candidate answers
-    relied: frozenset[str] = frozenset()  # a following part: the documents the part before it was answered from
+    relied: tuple[str, ...] = ()  # a following part: the documents the part before it was answered from, first cited first
     several: bool = False  # one of the parts of a message that asks several things
     relied_sections: frozenset[str] = frozenset()  # a following part: the sections those passages sit in
 

@@ -13,7 +13,7 @@ NOT_FOUND = "제공된 문서에서 이 질문에 대한 답을 찾지 못했습
 def refuse(turn: Turn, env: Env) -> Reply:
     """"Not in the documents", with the desk of the document the answer relies on (a part that follows
     another, or beside parts that were answered), else of the best-ranked document, when it lists one."""
-    ranked = [*sorted(turn.relied), *(h.item.chunk.source for h in turn.hits)]
+    ranked = [*turn.relied, *(h.item.chunk.source for h in turn.hits)]
     source = next((s for s in ranked if turn.may_cite(s)), None)
     desk = _desk(env.facts.desks_of(source), {h.item.chunk.id for h in turn.hits}, turn.q.text) if source else None
     if desk is None:
