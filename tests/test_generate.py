@@ -197,7 +197,8 @@ def test_a_draft_in_generate_mode_is_written_from_checked_sentences_with_a_struc
     script.template = "2030년까지 GPU를 20만장 이상 확보할 예정입니다 [{n}]. 이를 위해 예산 9,999억 원을 투입합니다 [{n}]."
     script.respond = _holding(script, "20만장")
     _, generating = engines
-    letter = "안녕하세요. 대학원생입니다. 정부는 GPU를 언제까지 몇 장 확보하나요? 그리고 이 일을 담당하는 부서 연락처도 알려주세요."
+    letter = ("안녕하세요. 대학원생입니다. 정부는 GPU를 언제까지 몇 장 확보하나요? "
+              "그리고 이 일을 담당하는 부서 연락처도 알려주세요.")
     answer = answer_letter(generating, letter)
     draft = build_draft(answer, generating.facts)
     text = draft.text()
