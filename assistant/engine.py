@@ -71,7 +71,8 @@ class Engine:
             return
         if not settings.llm_url:
             raise UserError(f"llm_mode={settings.llm_mode} needs llm_url (an OpenAI-compatible server)")
-        client = ChatClient(settings.llm_url, settings.llm_model, settings.llm_key, settings.llm_timeout)
+        client = ChatClient(settings.llm_url, settings.llm_model, settings.llm_key, settings.llm_timeout,
+                            settings.llm_max_tokens)
         if settings.llm_mode == "rephrase":
             self.writer = LLMWriter(client)
         else:

@@ -42,14 +42,15 @@ class LLMError(Exception):
 class ChatClient:
     """POST /v1/chat/completions, with `stream` false or true (server-sent events)."""
 
-    def __init__(self, url: str, model: str, key: str = "", timeout: float = 60.0) -> None:
+    def __init__(self, url: str, model: str, key: str = "", timeout: float = 60.0, max_tokens: int = 600) -> None:
         base = url.rstrip("/")
         self.url = base if base.endswith("/chat/completions") else base.removesuffix("/v1") + "/v1/chat/completions"
         self.model = model
         self.key = key
         self.timeout = timeout
+        self.max_tokens = max_tokens
 
-    def complete(self, messages: list[dict[str, str]], max_tokens: int = 600) -> str:
+    def complete(self, messages: list[dict[str, str]], max_tokens: int | None = None) -> str:
         """The whole reply's text."""
         with self._open(messages, max_tokens, stream=False) as resp:
             try:
@@ -59,7 +60,7 @@ class ChatClient:
             except (TimeoutError, OSError) as exc:
                 raise LLMError(f"{self.url}: {exc}") from exc
 
-    def stream(self, messages: list[dict[str, str]], max_tokens: int = 600) -> Iterator[str]:
+    def stream(self, messages: list[dict[str, str]], max_tokens: int | None = None) -> Iterator[str]:
         """The reply's text as it comes, piece by piece. A stream that ends before the server says it is
         done (`[DONE]` or a finish_reason), a malformed event or the timeout (for the whole reply) raise."""
         deadline = time.monotonic() + self.timeout
@@ -89,8 +90,9 @@ class ChatClient:
         if not finished:
             raise LLMError(f"the stream from {self.url} stopped before its end")
 
-    def _open(self, messages: list[dict[str, str]], max_tokens: int, stream: bool) -> Any:
-        body = {"model": self.model, "temperature": 0, "max_tokens": max_tokens, "stream": stream, "messages": messages}
+    def _open(self, messages: list[dict[str, str]], max_tokens: int | None, stream: bool) -> Any:
+        body = {"model": self.model, "temperature": 0, "max_tokens": max_tokens or self.max_tokens, "stream": stream,
+                "messages": messages}
         headers = {"Content-Type": "application/json"}
         if self.key:
             headers["Authorization"] = f"Bearer {self.key}"

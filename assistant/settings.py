@@ -30,6 +30,7 @@ class Settings:
     llm_model: str = "local"  # model name sent to that server
     llm_key: str = ""  # bearer token for that server, if it wants one
     llm_timeout: float = 60.0  # seconds for a whole LLM reply; past them the extractive answer stands
+    llm_max_tokens: int = 600  # the longest reply asked of the LLM, in tokens
     max_file_mb: int = 100  # ingest skips larger files (with a reason) instead of reading them
     chroma_url: str = ""  # Chroma server (`chroma run`, e.g. http://127.0.0.1:8000); empty: embedded under index_dir
     chroma_collection: str = "policy_chunks"  # the index's collection; one per index on a shared server

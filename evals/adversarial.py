@@ -49,7 +49,8 @@ def adversarial_reply(request: dict[str, Any]) -> str:
         return "제공된 문서에서 확인되지 않습니다."
     first = min(given)
     other = max(given)
-    lead = (sentences(given[first]) or [given[first]])[0]
+    lead = (sentences(given[first]) or [given[first]])[0].rstrip()
+    lead += "" if lead.endswith((".", "?", "!")) else "."  # a heading or a row: its own sentence
     foreign = sorted(amounts(given[other]) - amounts(given[first]))
     out = [f"{lead} [{first}]"]
     if foreign:
