@@ -30,6 +30,7 @@ from assistant.render import render
 from assistant.retrieval import Hit, Retriever, fuse
 from assistant.settings import Settings
 from assistant.strategies.base import Env, Turn
+from assistant.strategies.refusal import desk_bar
 from assistant.strategies.routing import CONTACT_WORDS
 from assistant.tuning import TUNING
 from core import store
@@ -55,7 +56,7 @@ class Engine:
         self.analyzer = Analyzer(self.corpus)
         desks = DeskIndex(self.facts, self.corpus.doc_tokens)
         ranker = ranker or load_ranker(*([Path(settings.ranker)] if settings.ranker else []))
-        self.composer = Composer(Env(self.corpus, self.facts, ranker, TUNING, desks))
+        self.composer = Composer(Env(self.corpus, self.facts, ranker, TUNING, desks, desk_bar()))
         self.writer: LLMWriter | None = None
         self.generator: Generator | None = None
         # One full question warms every lazy part (Kiwi's sentence model, Chroma's HNSW, BM25)

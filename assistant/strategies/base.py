@@ -33,6 +33,7 @@ class Env:
     ranker: Ranker
     tuning: Tuning
     desks: DeskIndex | None = None  # every desk's words, for contact routing
+    desk_bar: float = 0.0  # under this confidence a refusal on its own names no desk (fitted: refusal_desk.json)
 
 
 @dataclass

@@ -2,17 +2,28 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 from assistant.strategies.base import Citations, Env, Reply, Turn, mark
 from assistant.strategies.routing import CONTACT_WORDS
 from core.records import Desk
 from core.text import plain, tokens
 
 NOT_FOUND = "제공된 문서에서 이 질문에 대한 답을 찾지 못했습니다."
+FITTED = Path(__file__).resolve().parent.parent / "data" / "refusal_desk.json"
+
+
+def desk_bar() -> float:
+    """The fitted confidence under which a refusal on its own names no desk (evals/refusal_desks.py --fit)."""
+    return float(json.loads(FITTED.read_text(encoding="utf-8"))["bar"]) if FITTED.exists() else 0.0
 
 
 def refuse(turn: Turn, env: Env) -> Reply:
     """"Not in the documents", with the desk of the document the answer relies on (a part that follows
     another, or beside parts that were answered), else of the best-ranked document, when it lists one."""
+    if not turn.relied and turn.confidence < env.desk_bar:  # the best-ranked document is a guess: no phone from it
+        return Reply("refusal", NOT_FOUND, False, ())
     ranked = [*turn.relied, *(h.item.chunk.source for h in turn.hits)]
     source = next((s for s in ranked if turn.may_cite(s)), None)
     desk = _desk(env.facts.desks_of(source), {h.item.chunk.id for h in turn.hits}, turn.q.text) if source else None

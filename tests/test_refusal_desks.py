@@ -1,0 +1,45 @@
+"""A refusal that relies on no answered part names a desk only when the decision's confidence reaches a bar
+fitted on training refusals (evals/refusal_desks.py --fit): under it, the best-ranked document is a guess
+and its phone would likely be a wrong one."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from assistant.strategies.refusal import FITTED, desk_bar
+
+PHONE = "044-"
+
+
+def test_the_bar_is_fitted_and_pays_on_documents_it_was_not_fitted_on() -> None:
+    fitted = json.loads(FITTED.read_text(encoding="utf-8"))
+    assert 0.0 < desk_bar() == fitted["bar"] < 0.5 and fitted["cost"] == 2.0
+    assert fitted["gain_by_document_cv"] > 0 and 0 < fitted["desks_dropped"] < fitted["refusals_on_their_own"]
+
+
+def test_a_low_confidence_refusal_names_no_desk_and_a_confident_one_does(engine: Any) -> None:
+    guess = engine.read("우주항공청 개청일은?")
+    assert guess.turns[0].confidence < desk_bar()
+    refused = engine.answer(guess)
+    assert refused.route == "refusal" and not refused.citations and PHONE not in refused.answer
+    confident = engine.read("국방부 군 급식 개선 계획은?")
+    assert confident.turns[0].confidence >= desk_bar()
+    pointed = engine.answer(confident)
+    assert pointed.route == "refusal" and pointed.citations and "담당 부서에 문의해 보세요" in pointed.answer
+
+
+def test_the_measure_counts_every_refusal_whatever_the_bar(engine: Any, tmp_path: Path) -> None:
+    from evals.refusal_desks import refused_parts
+
+    one = tmp_path / "one.jsonl"
+    one.write_text(json.dumps({"id": "u1", "kind": "unanswerable", "question": "우주항공청 개청일은?",
+                               "answerable": False, "facts": [], "support": "", "source_hint": "", "page": None},
+                              ensure_ascii=False) + "\n", encoding="utf-8")
+    bar = engine.composer.env.desk_bar
+    try:
+        rows = refused_parts(engine, [one])
+    finally:
+        engine.composer.env.desk_bar = bar
+    assert len(rows) == 1 and rows[0]["desk"]  # measured as it would be named without the bar
