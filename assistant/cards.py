@@ -113,9 +113,13 @@ def message_html(answer: Answer, key: str, note: str = "") -> str:
     return "".join(out)
 
 
+_STREAM_PHONE = re.compile(r"\d{2,4}\s*[-–—‐]\s*\d{3,4}\s*[-–—‐]\s*\d{4}|1\d{3}\s*-\s*\d{4}")
+
+
 def streaming_html(text: str) -> str:
     """An answer the LLM is still writing: its text as plain text, and that it is checked before it is shown."""
-    return (f'<div class="answer streaming">{inert(text)}</div>'
+    shown = _STREAM_PHONE.sub("☎ (확인 중)", text)  # a phone is never shown before the check (contacts: facts layer)
+    return (f'<div class="answer streaming">{inert(shown)}</div>'
             '<div class="checks">작성 중… 다 쓰면 문장마다 인용 문단과 대조해 확인된 문장만 보여 드립니다</div>')
 
 

@@ -26,7 +26,8 @@ FITTED = Path(__file__).with_name("data") / "grounding.json"
 MARKER = re.compile(r"\s*\[(\d+)\]")
 # a sentence ends at . ? ! after a word, not inside a dotted date or number ("~2028. 12.", "2025. 6. 11.")
 _SENTENCE_END = re.compile(r"(?<=[^\d\s][.?!。])\s+|\n+")
-_PHONE = re.compile(PHONE)
+# a phone however it is written (fold: NFKC digits, one kind of dash, no spaces), and 1588-style service numbers
+_PHONE = re.compile(rf"{PHONE}|0\d{{1,2}}-?\d{{3,4}}-\d{{4}}|1\d{{3}}-\d{{4}}")
 _LINK = re.compile(r"https?://[^\s)\]]+|www\.[^\s)\]]+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _SMALL = {"십": 10, "백": 100, "천": 1000}
 _BIG = {"만": 10**4, "억": 10**8, "조": 10**12}
@@ -145,8 +146,11 @@ def check(sentence: str, passages: dict[int, str], organisations: frozenset[str]
     backing = "\n".join(passages[n] for n in numbers)
     folded = fold(backing)
     share = covered(said, backing)
-    if _PHONE.search(said):
-        return Verdict(False, f"names the phone {_PHONE.search(said).group(0)}: contacts come from the facts layer", share)  # type: ignore[union-attr]
+    if not content_words(said):
+        return Verdict(False, "says nothing of its own", 0.0)
+    phone = _PHONE.search(fold(said))
+    if phone:
+        return Verdict(False, f"names the phone {phone.group(0)}: contacts come from the facts layer", share)
     person = next((p for p in people if p in said), "")
     if person:
         return Verdict(False, f"names the person {person}: contacts come from the facts layer", share)

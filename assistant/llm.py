@@ -10,6 +10,7 @@ the caller keeps the extractive answer.
 
 from __future__ import annotations
 
+import http.client
 import json
 import logging
 import re
@@ -57,8 +58,8 @@ class ChatClient:
                 return str(json.loads(resp.read())["choices"][0]["message"]["content"]).strip()
             except (KeyError, IndexError, TypeError, ValueError) as exc:
                 raise LLMError(f"malformed reply from {self.url} ({type(exc).__name__})") from exc
-            except (TimeoutError, OSError) as exc:
-                raise LLMError(f"{self.url}: {exc}") from exc
+            except (TimeoutError, OSError, http.client.HTTPException) as exc:  # a body cut short: IncompleteRead
+                raise LLMError(f"{self.url}: {type(exc).__name__} {exc}") from exc
 
     def stream(self, messages: list[dict[str, str]], max_tokens: int | None = None) -> Iterator[str]:
         """The reply's text as it comes, piece by piece. A stream that ends before the server says it is
@@ -85,8 +86,8 @@ class ChatClient:
                         finished = True
             except (KeyError, IndexError, TypeError, ValueError, UnicodeDecodeError) as exc:
                 raise LLMError(f"malformed stream from {self.url} ({type(exc).__name__})") from exc
-            except (TimeoutError, OSError) as exc:
-                raise LLMError(f"{self.url}: {exc}") from exc
+            except (TimeoutError, OSError, http.client.HTTPException) as exc:  # a chunked stream cut: IncompleteRead
+                raise LLMError(f"{self.url}: {type(exc).__name__} {exc}") from exc
         if not finished:
             raise LLMError(f"the stream from {self.url} stopped before its end")
 
@@ -101,7 +102,7 @@ class ChatClient:
             return urllib.request.urlopen(req, timeout=self.timeout)
         except urllib.error.HTTPError as exc:
             raise LLMError(f"{self.url} answered HTTP {exc.code}") from exc
-        except (urllib.error.URLError, TimeoutError, OSError) as exc:
+        except (urllib.error.URLError, TimeoutError, OSError, http.client.HTTPException) as exc:
             raise LLMError(f"{self.url}: {getattr(exc, 'reason', exc)}") from exc
 
 

@@ -109,7 +109,7 @@ class Shell:
         """The engine writes answers with an LLM (llm_mode generate): the chat streams them."""
         try:
             return self.engine.generator is not None
-        except NotReady:  # no engine yet (the first documents are being indexed)
+        except (NotReady, BadInput):  # no engine yet (the first documents are being indexed)
             return False
 
     def rate(self, kind: str, rating: int, question: str, answer: str, citations: tuple[Citation, ...],

@@ -58,7 +58,7 @@ def build_app(engine: Engine | Live, root: Path | None = None) -> gr.Blocks:
             else:
                 answer = shell.ask(message, history, filters)
         except BadInput as exc:
-            yield gr.skip(), gr.skip(), gr.skip(), cards.notice_html(str(exc)), "", gr.skip()
+            yield talk.messages(), gr.skip(), gr.skip(), cards.notice_html(str(exc)), "", gr.skip()
             return
         if answer is None:
             return

@@ -40,6 +40,11 @@ def test_a_faithful_sentence_passes_and_each_kind_of_unbacked_one_is_dropped_wit
         "GPU를 30만장 이상 확보합니다 [1].": "the number 300000장",
         "AI 코어인재 3천명을 확보합니다 [1].": "the number 3000명",  # a number of another passage, cited wrong
         "문의는 044-202-6321로 하시면 됩니다 [2].": "names the phone",
+        "문의는 044–202–6321로 하시면 됩니다 [2].": "names the phone",  # en dashes
+        "문의는 ０４４-２０２-６３２１로 하시면 됩니다 [2].": "names the phone",  # full-width digits
+        "콜센터 1588-1234로 문의하세요 [2].": "names the phone",
+        "[1]": "says nothing",
+        "네. [1]": "says nothing",
         "담당은 이하근 사무관입니다 [2].": "names the person 이하근",
         "교육부가 GPU 20만장 이상을 확보합니다 [1].": "교육부 is in no passage",
         "자세한 내용은 https://evil.example/x 에서 확인하세요 [1].": "https://evil.example/x",
@@ -56,3 +61,31 @@ def test_the_coverage_threshold_is_fitted_on_labelled_sentences() -> None:
     assert fitted["n"] >= 200 and 0 < fitted["supported"] < fitted["n"]
     assert fitted["cv_by_document"]["documents"] >= 5
     assert fitted["cv_by_document"]["precision"] >= 0.8  # what the check lets through on unseen documents is mostly backed
+
+
+def test_a_stream_cut_inside_a_chunk_is_an_llm_error() -> None:
+    """vLLM and llama.cpp stream in chunked encoding: a connection closed inside a chunk (IncompleteRead)
+    is the client's LLMError, which the caller turns into the extractive answer, never a traceback."""
+    import socket
+    import threading
+
+    import pytest
+
+    from assistant.llm import ChatClient, LLMError
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)
+
+    def serve() -> None:
+        conn, _ = listener.accept()
+        conn.recv(65536)
+        conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n"
+                     b"400\r\ndata: {\"choices\": [{\"delta\": {\"content\": \"GPU\"}}]}\n\n")
+        conn.close()
+
+    threading.Thread(target=serve, daemon=True).start()
+    client = ChatClient(f"http://127.0.0.1:{listener.getsockname()[1]}", "m", timeout=5)
+    with pytest.raises(LLMError):
+        list(client.stream([{"role": "user", "content": "?"}]))
+    listener.close()
