@@ -40,6 +40,16 @@ class Sentence:
 
 
 @dataclass(frozen=True)
+class Written:
+    """A part's answer while the LLM writes it (llm_mode generate, streamed): the sentences complete so far,
+    each with its check, and the text after them, not yet checked."""
+
+    part: int  # the asking part of the message, from 0
+    sentences: tuple[Sentence, ...]
+    tail: str
+
+
+@dataclass(frozen=True)
 class Answer:
     """What the assistant says, whether the documents answer it, and the citations behind it."""
 

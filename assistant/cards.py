@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import re
 
-from assistant.answer import Answer, Citation
+from assistant.answer import Answer, Citation, Written
+from core.patterns import masked_phones
 from core.text import plain
 
 # Markdown syntax and autolink triggers, as numeric entities: shown as themselves, never parsed.
@@ -113,14 +114,29 @@ def message_html(answer: Answer, key: str, note: str = "") -> str:
     return "".join(out)
 
 
-_STREAM_PHONE = re.compile(r"\d{2,4}\s*[-–—‐]\s*\d{3,4}\s*[-–—‐]\s*\d{4}|1\d{3}\s*-\s*\d{4}")
+def streaming_html(parts: list[Written]) -> str:
+    """An answer the LLM is still writing: each sentence complete so far with its check (a checked one
+    marked ✓, a dropped one only said to be left out), then the text after them, not yet checked."""
+    shown, kept, dropped = [], 0, 0
+    for part in parts:
+        out = []
+        for s in part.sentences:
+            if s.checked:
+                kept += 1
+                out.append(f'<span class="checked-live" title="인용 문단과 대조해 확인했습니다">'
+                           f"{inert(masked_phones(s.text, _MASK))} ✓</span>")
+            else:
+                dropped += 1
+                out.append(f'<span class="dropped-live" title="{inert(s.why)}">✗ 근거가 확인되지 않은 문장을 뺍니다</span>')
+        if part.tail:  # a phone is never shown before the check (contacts come from the facts layer)
+            out.append(f'<span class="unchecked">{inert(masked_phones(part.tail, _MASK))}</span>')
+        shown.append(f"<p>{' '.join(out)}</p>")
+    tally = f" · 확인 ✓ {kept}개" + (f" · 뺌 ✗ {dropped}개" if dropped else "") if kept or dropped else ""
+    return (f'<div class="answer streaming">{"".join(shown)}</div>'
+            f'<div class="checks">작성 중… 문장마다 인용 문단과 대조해 확인된 문장만 보여 드립니다{tally}</div>')
 
 
-def streaming_html(text: str) -> str:
-    """An answer the LLM is still writing: its text as plain text, and that it is checked before it is shown."""
-    shown = _STREAM_PHONE.sub("☎ (확인 중)", text)  # a phone is never shown before the check (contacts: facts layer)
-    return (f'<div class="answer streaming">{inert(shown)}</div>'
-            '<div class="checks">작성 중… 다 쓰면 문장마다 인용 문단과 대조해 확인된 문장만 보여 드립니다</div>')
+_MASK = "☎ (확인 중)"
 
 
 def notice_html(message: str) -> str:

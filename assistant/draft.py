@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from assistant.answer import Answer, Citation, Part
-from core.patterns import LEADING_LINK
+from core.patterns import LEADING_LINK, WRITTEN_PHONE
 from core.records import Desk
 from core.text import fold as _fold
 from core.text import particle, polite
@@ -186,7 +186,6 @@ def build_draft(answer: Answer, facts: FactBook, max_contacts: int = 2) -> Draft
     return Draft(answer.question, GREETING, tuple(sections), tuple(replace(c, n=new[c.n]) for c in refs),
                  tuple(replace(c, ref=new[c.ref]) for c in contacts), CLOSING if contacts else CLOSING_NO_DESK)
 
-_PHONE = re.compile(r"0\d{1,2}[-)]\s?\d{3,4}-\d{4}")
 # A number with what it counts ("30만장", "1,141개교", "95%", "3월"): the unit must match too (5명 is not in 25명).
 _NUMBER = re.compile(r"(?<![\d,.])(\d(?:[\d,.]*\d)?)(?:\s?[만천백억조])*\s?[가-힣%]?")
 
@@ -228,8 +227,8 @@ def unsourced(draft: Draft, names: Collection[str]) -> list[str]:
     passages = " ".join([c.text for c in draft.references] + [c.title for c in draft.references])
     flat = _norm(passages)
     years = {int(c.date[:4]) + d for c in draft.references if c.date[:4].isdigit() for d in (-1, 0, 1)}
-    bad = [p for p in _PHONE.findall(body) if p not in flat]
-    for m in _NUMBER.finditer(_PHONE.sub(" ", body)):
+    bad = [p for p in WRITTEN_PHONE.findall(body) if p not in flat]
+    for m in _NUMBER.finditer(WRITTEN_PHONE.sub(" ", body)):
         num, digits = m.group(0).strip(), m.group(1)
         glued = num.rsplit(" ", 1)[0] if re.search(r"\s[가-힣]$", num) else num  # "50억 지원": 지 starts a word
         if any(re.search(rf"(?<![\d,.]){re.escape(n)}" + (r"(?![\d,.]*\d)" if n == digits else ""), flat)

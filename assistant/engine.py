@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from assistant.answer import Answer
+from assistant.answer import Answer, Written
 from assistant.compose import Composer
 from assistant.corpus import Corpus
 from assistant.deskindex import DeskIndex
@@ -131,11 +131,12 @@ class Engine:
             previous = q
         return Reading(asked, message, tuple(turns))
 
-    def answer(self, reading: Reading, trace: bool = False, on_text: Callable[[str], None] | None = None) -> Answer:
+    def answer(self, reading: Reading, trace: bool = False,
+               on_stream: Callable[[Written], None] | None = None) -> Answer:
         """The reading's parts answered in order, rendered as one answer. A part that follows another
         ("이 일을 담당하는 사무관 연락처도") is answered from the documents the part before it relied on.
-        With llm_mode generate, each part's answer is written by the LLM and checked (on_text: its text
-        as it streams)."""
+        With llm_mode generate, each part's answer is written by the LLM and checked (on_stream: its text
+        as it streams, each sentence checked as it completes)."""
         if not reading.message:
             return Answer(reading.asked, "질문을 입력해 주세요.", False, ())
         replies = self.composer.replies(list(reading.turns))
@@ -143,7 +144,7 @@ class Engine:
         if self.generator is not None:
             parts = [t.part for t in reading.turns]
             for i, turn in enumerate(reading.turns):
-                replies[i], failed = self.generator.reply(turn, replies[i], parts, on_text)
+                replies[i], failed = self.generator.reply(turn, replies[i], parts, on_stream, i)
                 notice = notice or failed
         answer = render(reading.message, [(t.part, r) for t, r in zip(reading.turns, replies)])
         if notice:
@@ -158,16 +159,16 @@ class Engine:
         return answer
 
     def ask(self, question: str, history: list[dict[str, str]] | None = None, filters: Filters | None = None,
-            trace: bool = False, on_text: Callable[[str], None] | None = None) -> Answer:
+            trace: bool = False, on_stream: Callable[[Written], None] | None = None) -> Answer:
         """Answer one message with citations; never raises for an empty or odd question.
 
         history: earlier turns ({"role": "user"|"assistant", "content": ...}) a follow-up refers to.
         filters: only documents of this publisher and date range are searched and cited.
         trace: keep each part's top candidates with their scores and strongest features (`ask -v`).
-        on_text: with llm_mode generate, receives the generated text as it streams.
+        on_stream: with llm_mode generate, receives each part's text as it streams, its sentences checked.
         """
         reading = self.read(question, history, filters)
-        answer = self.answer(reading, trace, on_text)
+        answer = self.answer(reading, trace, on_stream)
         if self.writer and reading.message:  # the text only, and only if it adds nothing to the quotes
             written = self.writer.rewrite(answer).answer
             problem = drift(written, answer) if written != answer.answer else "unchanged"

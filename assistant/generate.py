@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from assistant.answer import Citation, Sentence
+from assistant.answer import Citation, Sentence, Written
 from assistant.grounding import bare, check, cited, split_sentences
 from assistant.llm import ChatClient, LLMError
 from assistant.strategies.base import Citations, Env, Reply, Turn, mark, quoted
@@ -84,9 +85,9 @@ class Generator:
         return [{"role": "system", "content": SYSTEM}, {"role": "user", "content": user}]
 
     def reply(self, turn: Turn, extractive: Reply, parts: list[str],
-              on_text: Callable[[str], None] | None = None) -> tuple[Reply, str]:
+              on_stream: Callable[[Written], None] | None = None, part: int = 0) -> tuple[Reply, str]:
         """The part's generated reply (or the extractive one) and a notice when the server failed.
-        on_text receives the text as it streams."""
+        on_stream receives the text as it streams, each sentence checked as soon as it is complete."""
         if extractive.route in FACT_ROUTES:
             return extractive, ""
         passages = self.passages(turn)
@@ -95,14 +96,10 @@ class Generator:
         self.stats.parts += 1
         messages = self.prompt(turn, parts, passages)
         try:
-            if on_text is None:
+            if on_stream is None:
                 text = self.client.complete(messages)
             else:
-                pieces: list[str] = []
-                for piece in self.client.stream(messages):
-                    pieces.append(piece)
-                    on_text(piece)
-                text = "".join(pieces)
+                text = self._streamed(messages, passages, on_stream, part)
         except LLMError as exc:
             log.warning("LLM failed (%s); the extractive answer stands", exc)
             self.stats.fell_back += 1
@@ -114,10 +111,27 @@ class Generator:
             return Reply(extractive.route, extractive.text, extractive.answerable, extractive.citations, dropped), ""
         return reply, ""
 
+    def _streamed(self, messages: list[dict[str, str]], passages: list[Citation],
+                  on_stream: Callable[[Written], None], part: int) -> str:
+        """The reply's whole text, streamed: after each piece, on_stream gets the sentences complete so far
+        with their checks (the same check the reply is held to, shown early) and the text after them."""
+        given = _given(passages)
+        text = ""
+        done: list[Sentence] = []
+        for piece in self.client.stream(messages):
+            text += piece
+            sentences = split_sentences(text)
+            complete = sentences[:-1] if _begun(sentences[-1:]) else sentences[:-2]
+            for sentence in complete[len(done):]:
+                verdict = check(sentence, given, self._organisations, self._people)
+                done.append(Sentence(sentence, cited(sentence), verdict.checked, verdict.why))
+            on_stream(Written(part, tuple(done), " ".join(sentences[len(done):])))
+        return text
+
     def checked(self, text: str, passages: list[Citation]) -> tuple[Reply | None, tuple[Sentence, ...]]:
         """The sentences of text that pass the check, as a reply citing their passages (None when none
         passes), and the sentences the check dropped."""
-        given = {p.n: quoted(p.text, p.date) for p in passages}  # as the prompt showed them (dates resolved)
+        given = _given(passages)
         cites = Citations()
         kept: list[Sentence] = []
         dropped: list[Sentence] = []
@@ -140,6 +154,17 @@ class Generator:
             return None, tuple(dropped)
         text = " ".join(s.text for s in kept)
         return Reply("generated", text, True, tuple(cites.items), (*kept, *dropped)), tuple(dropped)
+
+
+def _given(passages: list[Citation]) -> dict[int, str]:
+    """The passages as the prompt showed them (relative dates resolved), by their number."""
+    return {p.n: quoted(p.text, p.date) for p in passages}
+
+
+def _begun(last: list[str]) -> bool:
+    """The last piece of a streamed text has words of a new sentence (not only the start of a [n] marker that
+    may still belong to the sentence before it)."""
+    return bool(last) and bool(re.search(r"[가-힣A-Za-z0-9]", re.sub(r"\[\d*\]?", "", last[0])))
 
 
 def _quote(sentence: str, passage: str) -> str:

@@ -18,22 +18,20 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from core.lexicons import glossary, ministries, units
-from core.patterns import PHONE
+from core.lexicons import counter_answers, glossary, ministries, units
+from core.patterns import WRITTEN_PHONE
 from core.text import analyse, fold, plain
 
 FITTED = Path(__file__).with_name("data") / "grounding.json"
 MARKER = re.compile(r"\s*\[(\d+)\]")
 # a sentence ends at . ? ! after a word, not inside a dotted date or number ("~2028. 12.", "2025. 6. 11.")
 _SENTENCE_END = re.compile(r"(?<=[^\d\s][.?!。])\s+|\n+")
-# a phone however it is written (fold: NFKC digits, one kind of dash, no spaces), and 1588-style service numbers
-_PHONE = re.compile(rf"{PHONE}|0\d{{1,2}}-?\d{{3,4}}-\d{{4}}|1\d{{3}}-\d{{4}}")
 _LINK = re.compile(r"https?://[^\s)\]]+|www\.[^\s)\]]+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _SMALL = {"십": 10, "백": 100, "천": 1000}
 _BIG = {"만": 10**4, "억": 10**8, "조": 10**12}
 # one group of an amount: a number, then 십/백/천, then 만/억/조 ("5천억"); an amount is one or more of them
 _GROUP = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?[십백천]?[만억조]?|\d+(?:\.\d+)?[십백천]?[만억조]?"
-_AMOUNT = re.compile(rf"(?<!\d)(?<!\d[.,])(?:'(?P<yy>\d{{2}})(?=년)|(?P<groups>(?:{_GROUP})+))(?:여|남짓)?(?P<unit>.?)")
+_AMOUNT = r"(?<!\d)(?<!\d[.,])(?:'(?P<yy>\d{2})(?=년)|(?P<groups>(?:%s)+))(?:여|남짓)?(?P<unit>%s)?"
 _ONE = re.compile(r"(?P<n>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?P<small>[십백천]?)(?P<big>[만억조]?)")
 # a dotted date (2025. 6. 11., '25.7.) read as 2025년6월11일 before numbers are compared
 _DOTTED = re.compile(r"(?<![\d.])(\d{4}|'\d{2})\.(\d{1,2})\.(?:(\d{1,2})(?:\.|(?=\()|$))?")
@@ -87,8 +85,8 @@ def amounts(text: str, backing: bool = False) -> set[tuple[float, str]]:
     2025.6.11. -> (2025, 년), (6, 월), (11, 일). The unit is the counter or unit written after it, if any.
     backing: a passage's two-digit year ("(19년)", "18년말") is also that year of the 2000s."""
     out: set[tuple[float, str]] = set()
-    for m in _AMOUNT.finditer(_DOTTED.sub(_dated, fold(text))):
-        unit = m.group("unit") if m.group("unit") in units() else ""
+    for m in _amount().finditer(_DOTTED.sub(_dated, fold(text))):
+        unit = m.group("unit") or ""
         if m.group("yy"):
             out.add((2000.0 + int(m.group("yy")), "년"))
             continue
@@ -100,6 +98,27 @@ def amounts(text: str, backing: bool = False) -> set[tuple[float, str]]:
         if backing and unit == "년" and value < 100 and value == int(value):
             out.add((2000.0 + value, "년"))
     return out
+
+
+@cache
+def _amount() -> re.Pattern[str]:
+    """An amount and the longest unit of the lexicon written after it (6개월, not 6개)."""
+    written = "|".join(re.escape(u) for u in sorted(units(), key=len, reverse=True))
+    return re.compile(_AMOUNT % (_GROUP, written))
+
+
+def same_unit(a: str, b: str) -> bool:
+    """Two units count the same: equal, or one is what a passage may answer the other with (곳 and 개소)."""
+    answers = counter_answers()
+    return a == b or any(x in answers and re.fullmatch(answers[x], y) is not None for x, y in ((a, b), (b, a)))
+
+
+def unbacked_amounts(said: str, backing: str) -> list[str]:
+    """The numbers of a sentence (with their unit) that its backing passages lack, in order of value. A number
+    must be theirs with the same unit, or written bare there (a table's "6" for 6월); a bare one, any of theirs."""
+    theirs = amounts(backing, backing=True)
+    return [f"{v:g}{u}" for v, u in sorted(amounts(said))
+            if not any(v == w and (same_unit(u, t) or not t or not u) for w, t in theirs)]
 
 
 def _dated(m: re.Match[str]) -> str:
@@ -116,7 +135,10 @@ def content_words(text: str) -> list[str]:
 def covered(sentence: str, backing: str) -> float:
     """The share of the sentence's content words found in the backing passages (1.0 for none). The passages
     count with the other names of what they name (AI for 인공지능, 과기정통부 for 과학기술정보통신부)."""
-    words = content_words(sentence)
+    return _share(content_words(sentence), backing)
+
+
+def _share(words: list[str], backing: str) -> float:
     if not words:
         return 1.0
     text = plain(backing)
@@ -145,22 +167,19 @@ def check(sentence: str, passages: dict[int, str], organisations: frozenset[str]
         return Verdict(False, f"cites [{unknown[0]}], which it was not given", 0.0)
     backing = "\n".join(passages[n] for n in numbers)
     folded = fold(backing)
-    share = covered(said, backing)
-    if not content_words(said):
+    words = content_words(said)
+    share = _share(words, backing)
+    if not words:
         return Verdict(False, "says nothing of its own", 0.0)
-    phone = _PHONE.search(fold(said))
+    phone = WRITTEN_PHONE.search(fold(said))
     if phone:
         return Verdict(False, f"names the phone {phone.group(0)}: contacts come from the facts layer", share)
     person = next((p for p in people if p in said), "")
     if person:
         return Verdict(False, f"names the person {person}: contacts come from the facts layer", share)
-    theirs = amounts(backing, backing=True)
-    values = {v for v, _ in theirs}
-    # a number must be theirs with its unit or written bare there (a table's "6" for 6월); a bare one, any of theirs
-    missing = {(v, u) for v, u in amounts(said) if not ((v, u) in theirs or (v, "") in theirs or (not u and v in values))}
+    missing = unbacked_amounts(said, backing)
     if missing:
-        v, u = sorted(missing)[0]
-        return Verdict(False, f"the number {v:g}{u} is in no passage it cites", share)
+        return Verdict(False, f"the number {missing[0]} is in no passage it cites", share)
     link = next((x for x in _LINK.findall(said) if fold(x) not in folded), "")
     if link:
         return Verdict(False, f"{link} is in no passage it cites", share)

@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from assistant.answer import Answer
-from core.text import fold
+from assistant.grounding import unbacked_amounts
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +32,6 @@ SYSTEM = (
     "붙이세요. 출처에 없는 내용은 쓰지 마세요."
 )
 # A number with the unit glued to it ("30만장", "95%", "2030년"): the unit must match too.
-_NUMBER = re.compile(r"\d(?:[\d,.\-]*\d)?(?:\s?[만천억조])?\s?[가-힣%]?")
 _MARKER = re.compile(r"\[(\d+)\]")
 
 
@@ -141,9 +140,5 @@ def ungrounded(text: str, answer: Answer) -> str:
         return "no [n] citation markers"
     if not markers <= numbers:
         return f"markers {sorted(markers - numbers)} cite nothing"
-    backing = fold(" ".join(c.text for c in answer.citations) + " " + answer.answer)
-    bare = _MARKER.sub("", text)
-    for num in _NUMBER.findall(bare):
-        if fold(num) not in backing:
-            return f"'{num}' is in no cited passage"
-    return ""
+    missing = unbacked_amounts(_MARKER.sub("", text), " ".join(c.text for c in answer.citations) + " " + answer.answer)
+    return f"'{missing[0]}' is in no cited passage" if missing else ""

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from assistant import cards
-from assistant.answer import Answer, Citation
+from assistant.answer import Answer, Citation, Written
 from assistant.draft import Draft
 from assistant.export import export
 from assistant.filters import Filters, ministries
@@ -100,10 +100,10 @@ class Shell:
         since, until = clean_dates(since, until)
         return Filters("" if publisher in ("", ALL, None) else publisher, since, until)
 
-    def ask(self, question: Any, history: Any, filters: Filters, on_text: Any = None) -> Answer:
-        """The engine's answer to a checked question and history (on_text: a generated answer's text as it streams)."""
+    def ask(self, question: Any, history: Any, filters: Filters, on_stream: Any = None) -> Answer:
+        """The engine's answer to a checked question and history (on_stream: a generated answer as it streams)."""
         return self.engine.ask(clean_question(question), history=clean_history(history), filters=filters,
-                               on_text=on_text)
+                               on_stream=on_stream)
 
     def generates(self) -> bool:
         """The engine writes answers with an LLM (llm_mode generate): the chat streams them."""
@@ -166,27 +166,28 @@ def api_result(shell: Shell, question: Any, history: Any, publisher: Any, since:
 
 
 def streamed(shell: Shell, message: str, history: Any, filters: Filters,
-             every: float = 0.15) -> Iterator[tuple[str, Answer | None]]:
-    """The generated text so far, at most every `every` seconds, while the engine answers in a thread; then
-    the whole text with the checked answer. An error of the engine is raised here."""
-    pieces: queue.Queue[str | None] = queue.Queue()
+             every: float = 0.15) -> Iterator[tuple[list[Written], Answer | None]]:
+    """Each generated part so far (its sentences checked as they complete), at most every `every` seconds,
+    while the engine answers in a thread; then the checked answer. An error of the engine is raised here."""
+    events: queue.Queue[Written | None] = queue.Queue()
     done: dict[str, Any] = {}
 
     def work() -> None:
         try:
-            done["answer"] = shell.ask(message, history, filters, on_text=pieces.put)
+            done["answer"] = shell.ask(message, history, filters, on_stream=events.put)
         except BaseException as exc:  # re-raised in the handler's thread
             done["error"] = exc
         finally:
-            pieces.put(None)
+            events.put(None)
 
     threading.Thread(target=work, daemon=True, name="answer").start()
-    text, shown = "", time.monotonic()
-    while (piece := pieces.get()) is not None:
-        text += piece
+    parts: dict[int, Written] = {}
+    shown = time.monotonic()
+    while (event := events.get()) is not None:
+        parts[event.part] = event
         if time.monotonic() - shown >= every:
             shown = time.monotonic()
-            yield text, None
+            yield [parts[k] for k in sorted(parts)], None
     if "error" in done:
         raise done["error"]
-    yield text, done["answer"]
+    yield [parts[k] for k in sorted(parts)], done["answer"]

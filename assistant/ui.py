@@ -49,11 +49,11 @@ def build_app(engine: Engine | Live, root: Path | None = None) -> gr.Blocks:
         try:
             progress(0.2, desc="문서를 찾는 중…")
             answer: Answer | None = None
-            if shell.generates():  # the LLM's text as it comes, then the checked answer
+            if shell.generates():  # the LLM's text as it comes, each sentence checked, then the checked answer
+                before = [*talk.messages(), {"role": "user", "content": cards.inert(message)}]
                 for written, answer in streamed(shell, message, history, filters):
                     if answer is None:
-                        yield ([*talk.messages(), {"role": "user", "content": cards.inert(message)},
-                                {"role": "assistant", "content": cards.streaming_html(written)}],
+                        yield ([*before, {"role": "assistant", "content": cards.streaming_html(written)}],
                                gr.skip(), gr.skip(), "", "", gr.skip())
             else:
                 answer = shell.ask(message, history, filters)

@@ -35,6 +35,9 @@ CSS = """
 .viewer .page p.hit {background: #fffbe0;}
 .resolved {font-size: 0.9em; color: #555; margin-top: 6px;}
 .answer .checked {border-bottom: 1px dotted #2e7d32; cursor: help;}
+.answer .checked-live {color: #1b5e20;}
+.answer .dropped-live {color: #8a4b00; font-size: 0.9em; cursor: help;}
+.answer .unchecked {color: #666;}
 .checks {font-size: 0.85em; color: #2e7d32; margin-top: 4px;}
 a.cite {font-weight: 600; color: #0b5394; text-decoration: none; cursor: pointer;}
 details.sources summary {cursor: pointer; color: #0b5394; margin-top: 6px;}

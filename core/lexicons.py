@@ -55,5 +55,5 @@ def ministries() -> dict[str, tuple[str, ...]]:
 
 @cache
 def units() -> frozenset[str]:
-    """The first characters of every unit and counter a number may carry (원, 명, 개, %, 년 …)."""
-    return frozenset(r[0][0] for r in [*_rows("units.tsv"), *_rows("counters.tsv")] if r[0])
+    """Every unit and counter a number may carry (원, 명, 개, 개월, %, 년 …)."""
+    return frozenset(r[0] for r in [*_rows("units.tsv"), *_rows("counters.tsv")] if r[0])

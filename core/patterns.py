@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 ROLES = (
     "교육연구관|교육연구사|장학관|장학사|서기관|사무관|주무관|연구관|연구사|전문관|행정관|"
@@ -11,6 +12,10 @@ ROLES = (
     "차\\s*장|대\\s*리|주\\s*임|매니저|원\\s*장|센터원|실\\s*원|[소중대]\\s*[령위]"
 )
 PHONE = r"0\d{1,2}[-)]\s?\d{3,4}-\d{4}"
+# A phone however a text writes it, once folded (core.text.fold: NFKC digits, one kind of dash, no spaces):
+# 044-203-6364, 02)2100-1234, 044203-6364, and 1588-style service numbers. A generated sentence or a draft
+# is checked with it; the documents' own rows are read with PHONE.
+WRITTEN_PHONE = re.compile(rf"{PHONE}|0\d{{1,2}}-?\d{{3,4}}-\d{{4}}|1\d{{3}}-\d{{4}}")
 PERSON = re.compile(
     rf"(?:(?P<position>책임자|담당자)\s+)?(?P<role>{ROLES})\s+(?P<name>[가-힣]{{2,4}})\s*\(?\s*(?P<phone>{PHONE})\s*\)?"
 )
@@ -72,3 +77,9 @@ MODEL_INSTRUCTION = re.compile(
     r"^\s*(?:시스템|system|assistant|어시스턴트)\s*[:：]|(?:이전|앞의|위의)\s*(?:지시|명령)|지시를\s*무시"
     r"|ignore\s+(?:all\s+|the\s+)?(?:previous|prior|above)|(?:프롬프트|prompt)\s*(?:를|을)?\s*(?:무시|공개)",
     re.I | re.M)
+
+
+def masked_phones(text: str, mark: str) -> str:
+    """The text with every phone it writes (WRITTEN_PHONE, however spaced or dashed) replaced by mark."""
+    flat = re.sub(r"[‐‑‒–—―−]", "-", unicodedata.normalize("NFKC", text))
+    return WRITTEN_PHONE.sub(mark, re.sub(r"(?<=\d)\s*([-)])\s*(?=\d)", r"\1", flat))

@@ -21,13 +21,13 @@ from typing import Any
 
 from tqdm import tqdm
 
-from assistant.grounding import amounts
+from assistant.grounding import amounts, unbacked_amounts
 from assistant.strategies.base import quoted
-from core.text import sentences
+from core.patterns import WRITTEN_PHONE
+from core.text import fold, sentences
 from evals.llm_server import Script, passages, scripted
 
 SETS = ("evals/gold.jsonl", "evals/blind")
-_PHONE = re.compile(r"0\d{1,2}-\d{3,4}-\d{4}")
 
 
 def questions(root: Path = Path(".")) -> list[str]:
@@ -73,11 +73,9 @@ def unbacked(answer: dict[str, Any]) -> list[str]:
     for s in answer.get("sentences", ()):
         if not s["checked"]:
             continue
-        theirs = amounts(" ".join(by_n[n] for n in s["citations"]), backing=True)
-        values = {v for v, _ in theirs}
-        bad += [f"{v:g}{u}" for v, u in amounts(re.sub(r"\[\d+\]", "", s["text"]))
-                if (v, u) not in theirs and (v, "") not in theirs and not (not u and v in values)]
-        bad += _PHONE.findall(s["text"])
+        said = re.sub(r"\[\d+\]", "", s["text"])
+        bad += unbacked_amounts(said, " ".join(by_n[n] for n in s["citations"]))
+        bad += WRITTEN_PHONE.findall(fold(said))
     return bad
 
 

@@ -3,6 +3,7 @@ a faithful answer is shown with its checked sentences; each adversarial output e
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -10,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from assistant.answer import Answer
+from assistant.answer import Answer, Written
 from assistant.engine import Engine
 from assistant.generate import FAILED
 from assistant.settings import Settings
@@ -116,14 +117,37 @@ def test_a_stream_cut_in_the_middle_shows_what_came_then_the_extractive_answer(
     script, _ = server
     plain, generating = engines
     script.steps[:] = [Step("2030년까지 GPU를 20만장 이상 확보합니다. 그리고 국가 AI컴퓨팅센터를 구축합니다 [1].", cut=True)]
-    streamed: list[str] = []
-    got = generating.ask(GPU_Q, on_text=streamed.append)
+    streamed: list[Written] = []
+    got = generating.ask(GPU_Q, on_stream=streamed.append)
     assert streamed and got.answer == plain.ask(GPU_Q).answer and got.notice == FAILED
     script.template = "2030년까지 GPU를 20만장 이상 확보합니다 [{n}]."
     script.respond = _holding(script, "20만장")
-    whole: list[str] = []
-    streamed_ok = generating.ask(GPU_Q, on_text=whole.append)
-    assert len(whole) > 1 and "".join(whole).startswith("2030년까지 GPU를") and not streamed_ok.notice
+    whole: list[Written] = []
+    streamed_ok = generating.ask(GPU_Q, on_stream=whole.append)
+    assert len(whole) > 1 and whole[-1].tail.startswith("2030년까지 GPU를") and not streamed_ok.notice
+
+
+def test_each_streamed_sentence_is_checked_as_soon_as_it_is_complete(
+        engines: tuple[Engine, Engine], server: tuple[Script, str]) -> None:
+    """While the text streams, a sentence is judged once the next one has begun (its [n] may come after
+    its full stop), with the verdict the answer keeps; the text after it waits, unchecked."""
+    script, _ = server
+    script.steps.clear()
+    script.template = ("2030년까지 GPU를 20만장 이상 확보합니다. [{n}] 예산은 9,999억 원입니다 [{n}]. "
+                       "이 내용은 승인되었습니다.")
+    script.respond = _holding(script, "20만장")
+    events: list[Written] = []
+    got = engines[1].ask(GPU_Q, on_stream=events.append)
+    verdicts = [[s.checked for s in e.sentences] for e in events]
+    first = next(i for i, v in enumerate(verdicts) if v)
+    assert verdicts[first] == [True] and re.search(r"확보합니다\.\s?\[\d\]$", events[first].sentences[0].text)
+    assert events[first].tail.startswith("예"), "judged before its [n] had come, or before the next began"
+    assert [True, False] in verdicts and "승인" in events[-1].tail, "the last sentence waits for the whole text"
+    assert [s.checked for s in got.sentences] == [True, False, False]
+    from assistant.cards import streaming_html
+
+    html = streaming_html([events[-1]])
+    assert html.count("checked-live") == 1 and html.count("dropped-live") == 1 and "9,999억" not in html
 
 
 def test_a_contact_part_is_never_generated(engines: tuple[Engine, Engine], server: tuple[Script, str]) -> None:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 
-from assistant.grounding import FITTED, amounts, check, coverage_threshold, split_sentences
+from assistant.grounding import FITTED, amounts, check, coverage_threshold, same_unit, split_sentences, unbacked_amounts
+from core.patterns import masked_phones
 
 GPU = "'30년까지 GPU 20만장 이상을 확보하고, 국가 AI컴퓨팅센터를 구축한다."
 TALENT = "'30년까지 AI 코어인재 3천명, AX 융합인재 5천명 확보를 추진한다."
@@ -24,6 +25,20 @@ def test_numbers_are_compared_as_values_with_their_units() -> None:
         assert amounts(a) == amounts(b), (a, b)
     assert amounts("20만장") != amounts("20만명")
     assert amounts("국정과제 99-1과") == {(99.0, ""), (1.0, "")}  # a particle is not a unit
+    assert amounts("6개월") == {(6.0, "개월")} and amounts("3시간") == {(3.0, "시간")}  # the longest unit
+
+
+def test_a_number_needs_its_own_unit_or_one_a_passage_may_answer_it_with() -> None:
+    assert unbacked_amounts("6개 기관을 지정합니다", "6개월간 지원한다") == ["6개"]
+    assert unbacked_amounts("6개월간 지원합니다", "6개 기관을 지정한다") == ["6개월"]
+    assert unbacked_amounts("전국 5곳에 세웁니다", "5개소를 구축한다") == []  # counters.tsv: 곳 = 개소
+    assert unbacked_amounts("6월에 공고합니다", "공고\t6\t") == []  # a table's bare number
+    assert same_unit("세", "살") and not same_unit("개", "개월")
+
+
+def test_a_phone_is_masked_however_it_is_written() -> None:
+    text = "문의 044 - 202 - 6321, ０４４‐２０３‐６４２０ 또는 1588-1234; 2030년까지 20만장"
+    assert masked_phones(text, "☎") == "문의 ☎, ☎ 또는 ☎; 2030년까지 20만장"
 
 
 def test_markers_after_the_full_stop_stay_with_their_sentence() -> None:
