@@ -93,8 +93,9 @@ class Draft:
 
 
 def answer_letter(engine: Engine, letter: str, filters: Filters | None = None) -> Answer:
-    """The engine's answer to a letter: each asking part answered on its own (assistant/message.py)."""
-    return engine.ask(letter, filters=filters)
+    """The engine's answer to a letter: each asking part answered on its own (assistant/message.py); with
+    llm_mode generate, each part's paragraph is written in the register of a ministry's reply."""
+    return engine.ask(letter, filters=filters, letter=True)
 
 
 

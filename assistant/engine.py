@@ -132,11 +132,11 @@ class Engine:
         return Reading(asked, message, tuple(turns))
 
     def answer(self, reading: Reading, trace: bool = False,
-               on_stream: Callable[[Written], None] | None = None) -> Answer:
+               on_stream: Callable[[Written], None] | None = None, letter: bool = False) -> Answer:
         """The reading's parts answered in order, rendered as one answer. A part that follows another
         ("이 일을 담당하는 사무관 연락처도") is answered from the documents the part before it relied on.
         With llm_mode generate, each part's answer is written by the LLM and checked (on_stream: its text
-        as it streams, each sentence checked as it completes)."""
+        as it streams, each sentence checked as it completes; letter: in the register of a draft reply)."""
         if not reading.message:
             return Answer(reading.asked, "질문을 입력해 주세요.", False, ())
         replies = self.composer.replies(list(reading.turns))
@@ -144,7 +144,7 @@ class Engine:
         if self.generator is not None:
             parts = [t.part for t in reading.turns]
             for i, turn in enumerate(reading.turns):
-                replies[i], failed = self.generator.reply(turn, replies[i], parts, on_stream, i)
+                replies[i], failed = self.generator.reply(turn, replies[i], parts, on_stream, i, letter)
                 notice = notice or failed
         answer = render(reading.message, [(t.part, r) for t, r in zip(reading.turns, replies)])
         if notice:
@@ -159,16 +159,17 @@ class Engine:
         return answer
 
     def ask(self, question: str, history: list[dict[str, str]] | None = None, filters: Filters | None = None,
-            trace: bool = False, on_stream: Callable[[Written], None] | None = None) -> Answer:
+            trace: bool = False, on_stream: Callable[[Written], None] | None = None, letter: bool = False) -> Answer:
         """Answer one message with citations; never raises for an empty or odd question.
 
         history: earlier turns ({"role": "user"|"assistant", "content": ...}) a follow-up refers to.
         filters: only documents of this publisher and date range are searched and cited.
         trace: keep each part's top candidates with their scores and strongest features (`ask -v`).
         on_stream: with llm_mode generate, receives each part's text as it streams, its sentences checked.
+        letter: the answer is for a draft reply to a citizen's letter (generate writes in a reply's register).
         """
         reading = self.read(question, history, filters)
-        answer = self.answer(reading, trace, on_stream)
+        answer = self.answer(reading, trace, on_stream, letter)
         if self.writer and reading.message:  # the text only, and only if it adds nothing to the quotes
             written = self.writer.rewrite(answer).answer
             problem = drift(written, answer) if written != answer.answer else "unchanged"

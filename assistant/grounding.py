@@ -19,7 +19,7 @@ from functools import cache
 from pathlib import Path
 
 from core.lexicons import counter_answers, glossary, ministries, units
-from core.patterns import WRITTEN_PHONE
+from core.patterns import ROLES, WRITTEN_PHONE
 from core.text import analyse, fold, plain
 
 FITTED = Path(__file__).with_name("data") / "grounding.json"
@@ -100,6 +100,14 @@ def amounts(text: str, backing: bool = False) -> set[tuple[float, str]]:
     return out
 
 
+def _names(person: str, sentence: str) -> bool:
+    """The sentence names the person: a name of three syllables or more anywhere, one of two (이훈) only
+    before a role or an honorific, where it cannot be part of another word."""
+    if len(person) > 2:
+        return person in sentence
+    return re.search(rf"{re.escape(person)}\s*(?:{ROLES}|님|씨)", sentence) is not None
+
+
 @cache
 def _amount() -> re.Pattern[str]:
     """An amount and the longest unit of the lexicon written after it (6개월, not 6개)."""
@@ -174,7 +182,7 @@ def check(sentence: str, passages: dict[int, str], organisations: frozenset[str]
     phone = WRITTEN_PHONE.search(fold(said))
     if phone:
         return Verdict(False, f"names the phone {phone.group(0)}: contacts come from the facts layer", share)
-    person = next((p for p in people if p in said), "")
+    person = next((p for p in people if _names(p, said)), "")
     if person:
         return Verdict(False, f"names the person {person}: contacts come from the facts layer", share)
     missing = unbacked_amounts(said, backing)

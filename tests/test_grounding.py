@@ -10,7 +10,7 @@ from core.patterns import masked_phones
 GPU = "'30년까지 GPU 20만장 이상을 확보하고, 국가 AI컴퓨팅센터를 구축한다."
 TALENT = "'30년까지 AI 코어인재 3천명, AX 융합인재 5천명 확보를 추진한다."
 ORGS = frozenset({"과학기술정보통신부", "교육부", "소프트웨어정책과"})
-PEOPLE = frozenset({"이하근"})
+PEOPLE = frozenset({"이하근", "이훈"})
 
 
 def _check(sentence: str, passages: dict[int, str]) -> tuple[bool, str]:
@@ -61,6 +61,7 @@ def test_a_faithful_sentence_passes_and_each_kind_of_unbacked_one_is_dropped_wit
         "[1]": "says nothing",
         "네. [1]": "says nothing",
         "담당은 이하근 사무관입니다 [2].": "names the person 이하근",
+        "AI 인재 확보는 이훈 사무관이 맡습니다 [2].": "names the person 이훈",  # two syllables, before a role
         "교육부가 GPU 20만장 이상을 확보합니다 [1].": "교육부 is in no passage",
         "자세한 내용은 https://evil.example/x 에서 확인하세요 [1].": "https://evil.example/x",
         "GPU 20만장은 전국 모든 대학에 무료로 배분되어 학생 누구나 쓸 수 있습니다 [1].": "its passages hold",
@@ -68,6 +69,7 @@ def test_a_faithful_sentence_passes_and_each_kind_of_unbacked_one_is_dropped_wit
     for sentence, why in cases.items():
         ok, reason = _check(sentence, given)
         assert not ok and why in reason, (sentence, reason)
+    assert _check("이훈련 과정으로 AI 코어인재 3천명 확보를 추진합니다 [2].", given)[1] != "names the person 이훈"
 
 
 def test_the_coverage_threshold_is_fitted_on_labelled_sentences() -> None:
