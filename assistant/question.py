@@ -14,7 +14,7 @@ from assistant.corpus import PAREN, Corpus
 from assistant.glossary import korean_terms, synonym_groups
 from core.lexicons import counter_answers, question_counters, slang
 from core.patterns import ROLES
-from core.text import focus_noun, plain, respace, subject_of, tokens, topic_nouns, verb_roots
+from core.text import analyse, focus_noun, plain, respace, subject_of, tokens, topic_nouns, verb_roots
 
 # What the question asks for.
 _INTENTS = {
@@ -250,10 +250,14 @@ class Analyzer:
     def decompound(self, question: str) -> str:
         """Split a Hangul word the index never saw, and no document spells, into words the index
         knows: "청년도약부트캠프" -> "청년도약 부트캠프" (the documents write 청년도약 인재양성 부트캠프), so
-        BM25 and coverage can match its parts. The split with the fewest parts wins; none, no change."""
+        BM25 and coverage can match its parts. The split with the fewest parts wins; none, no change.
+        A word with a verb's or a copula's ending is a predicate, not a compound: "확보하나요" is 확보+하+나요,
+        never 확보 + 하나 (one) + 요, and "몇 개인가요" never holds 개인 (a person)."""
         out = question
         for word in set(_HANGUL_RUN.findall(question)):
             if len(word) < 4 or word in self.corpus.idf or word in self.corpus.corpus_text:
+                continue
+            if any(t.tag.startswith("E") for t in analyse(word)):
                 continue
             parts = self._split(word)
             if parts and len(parts) > 1:

@@ -14,7 +14,7 @@ from assistant.facts import fact_rows
 from assistant.inputs import BadInput, clean_letter
 from assistant.live import Live
 from assistant.shell import ALL, REASONS, Conversation, Shell, api_result, streamed
-from assistant.uitext import CSS, EXAMPLES, HEAD, INTRO, LETTER_EXAMPLE, contacts_table
+from assistant.uitext import CSS, EXAMPLES, HEAD, INTRO, LETTER_EXAMPLE, SHOW_COMMENT, contacts_table
 
 if TYPE_CHECKING:
     import gradio as gr
@@ -75,7 +75,7 @@ def build_app(engine: Engine | Live, root: Path | None = None) -> gr.Blocks:
         yield from _answer(again.question, talk, publisher, since, until, [], progress)
 
     def new_conversation() -> tuple[Any, ...]:
-        return [], Conversation(), "", "", "", 0, gr.update(label=COMMENT_LABEL, value="")
+        return [], Conversation(), "", "", "", 0, gr.update(label=COMMENT_LABEL, value=""), gr.update(visible=False)
 
     def open_source(request: str, talk: Conversation, draft: Draft | None) -> tuple[Any, ...]:
         key, _, n = (request or "").partition(":")
@@ -95,12 +95,12 @@ def build_app(engine: Engine | Live, root: Path | None = None) -> gr.Blocks:
     def like(data: gr.LikeData, talk: Conversation) -> tuple[Any, ...]:
         index = (data.index if isinstance(data.index, int) else data.index[0]) // 2
         if not 0 <= index < len(talk.answers):
-            return gr.skip(), gr.skip(), 0, gr.skip()
+            return gr.skip(), gr.skip(), 0, gr.skip(), gr.skip()
         talk = Conversation(list(talk.answers), dict(talk.rated))
         shell.rate_answer(talk, index, data.liked)
         question = talk.answers[index].question
         label = f"의견 (선택) — {index + 1}번째 답변 「{question[:40]}{'…' if len(question) > 40 else ''}」에 붙습니다"
-        return talk.messages(), talk, talk.rated[index][0], gr.update(label=label)
+        return talk.messages(), talk, talk.rated[index][0], gr.update(label=label), gr.update(visible=True)
 
     like.__annotations__["data"] = gr.LikeData  # Gradio finds event data by its class; annotations here are strings
 
@@ -184,6 +184,11 @@ def build_app(engine: Engine | Live, root: Path | None = None) -> gr.Blocks:
             chat = gr.Chatbot(label="대화", height=520, elem_id="chat", buttons=["copy", "copy_all"],
                               feedback_options=("Like", "Dislike", *REASONS), allow_tags=False, latex_delimiters=[],
                               autoscroll=False)
+            # the comment box of a rating, in place: it opens under the chat once an answer is rated, and says which
+            with gr.Row(elem_id="feedback", visible=False) as fb_row:
+                fb_note = gr.Markdown("", elem_id="feedback-note")
+                fb_text = gr.Textbox(label=COMMENT_LABEL, elem_id="feedback-comment", max_lines=3, scale=3)
+                fb_send = gr.Button("의견 보내기", elem_id="feedback-send", scale=1)
             status = gr.HTML(elem_id="status")
             with gr.Row(elem_id="ask-row"):
                 box = gr.Textbox(label="질문 (Enter: 보내기, Shift+Enter: 줄바꿈)", lines=1, max_lines=12,
@@ -192,20 +197,16 @@ def build_app(engine: Engine | Live, root: Path | None = None) -> gr.Blocks:
                 send = gr.Button("질문하기", variant="primary", elem_id="ask", scale=1, min_width=90)
                 fresh = gr.Button("새 대화", elem_id="new-chat", scale=0, min_width=110)
             examples = gr.Examples(EXAMPLES, inputs=box, label="예시 질문 (누르면 바로 묻습니다)")
-            with gr.Row(elem_id="feedback"):
-                fb_note = gr.Markdown("답변 아래의 👍/👎로 평가하고, 👎 뒤 ⚑ 메뉴에서 사유를 골라 주세요.",
-                                      elem_id="feedback-note")
-                fb_text = gr.Textbox(label=COMMENT_LABEL, elem_id="feedback-comment", max_lines=3, scale=3)
-                fb_send = gr.Button("의견 보내기", elem_id="feedback-send", scale=1)
             asked = [chat, talk, box, status, filter_status, panel]
             inputs = [box, talk, publisher, since, until]
             send.click(respond, inputs, asked, **private)
             box.submit(respond, inputs, asked, **private)
             examples.load_input_event.then(respond, inputs, asked, **private)
-            cleared = [chat, talk, box, status, filter_status, fb_id, fb_text]
+            cleared = [chat, talk, box, status, filter_status, fb_id, fb_text, fb_row]
             fresh.click(new_conversation, None, cleared, **private)
             chat.clear(new_conversation, None, cleared, **private)
-            chat.like(like, [talk], [chat, talk, fb_id, fb_text], **private)
+            chat.like(like, [talk], [chat, talk, fb_id, fb_text, fb_row], **private).then(
+                None, None, None, js=SHOW_COMMENT)
             fb_send.click(save_comment, [fb_id, fb_text], [fb_note, fb_text], **private)
             for control in (publisher, since, until):
                 control.change(filter_chip, [publisher, since, until], [filter_note, filter_status],

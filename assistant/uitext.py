@@ -54,6 +54,8 @@ table.contacts td, table.contacts th {border: 1px solid #d0d7de; padding: 4px 6p
 """
 
 # English labels of Gradio's own controls, as the page shows them in Korean (titles, aria-labels and text).
+# After a rating, the comment box that opened under the chat comes into view (never the keyboard: no focus).
+SHOW_COMMENT = "() => { document.querySelector('#feedback')?.scrollIntoView({block: 'nearest'}); }"
 KOREAN_LABELS = {
     "Like": "좋아요", "Dislike": "싫어요", "Copy message": "메시지 복사", "Copied message": "복사했습니다",
     "Copy conversation": "대화 전체 복사", "Copied conversation": "복사했습니다", "Clear": "대화 지우기(새 대화)",

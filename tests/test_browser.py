@@ -104,7 +104,9 @@ def test_feedback_with_a_comment_lands_in_sqlite(app_url: str, driver: Any, corp
     driver.find_element(By.CSS_SELECTOR, "#chat button[aria-label='싫어요']").click()
     wait.until(lambda d: "평가를 저장했습니다" in d.find_element(By.CSS_SELECTOR, "#chat .feedback-note").text)
     comment = f"시험 의견 {time.time_ns()}"
-    driver.find_element(By.CSS_SELECTOR, "#feedback-comment textarea").send_keys(comment)
+    box = wait.until(lambda d: next((e for e in d.find_elements(By.CSS_SELECTOR, "#feedback-comment textarea")
+                                     if e.is_displayed()), None))  # the comment box opens on the rating
+    box.send_keys(comment)
     driver.find_element(By.CSS_SELECTOR, "#feedback-send").click()
     wait.until(lambda d: "의견을 저장했습니다" in d.find_element(By.CSS_SELECTOR, "#feedback-note").text)
     with sqlite3.connect(corpus_index / "index.sqlite") as db:

@@ -162,9 +162,16 @@ def test_a_reason_for_a_dislike_is_stored_with_that_answer(app_url: str, driver:
     wait = open_page(driver, app_url)
     ask_page(driver, wait, "LG AI대학원 박사과정 입학정원은?", 1)
     ask_page(driver, wait, "AI 중점학교는 몇 개교로 늘어나?", 2)
+    assert not any(e.is_displayed() for e in driver.find_elements(By.CSS_SELECTOR, "#feedback"))  # opens on a rating
     dislikes = driver.find_elements(By.CSS_SELECTOR, f"#chat button[aria-label='{KOREAN_LABELS['Dislike']}']")
     _click(driver, dislikes[0])
     wait.until(lambda d: _text(d, "#chat .feedback-note"))
+    comment = wait.until(lambda d: next((e for e in d.find_elements(By.CSS_SELECTOR, "#feedback")
+                                         if e.is_displayed()), None))
+    chat, question = (driver.find_element(By.CSS_SELECTOR, c) for c in ("#chat", "#question"))
+    # in place: the comment box opens right under the chat (above the question box), and in view
+    assert chat.location["y"] + chat.size["height"] <= comment.location["y"] < question.location["y"]
+    wait.until(lambda d: _in_view(d, comment))
     answers = driver.find_elements(By.CSS_SELECTOR, "#chat .answer")
     notes = driver.find_elements(By.CSS_SELECTOR, "#chat .feedback-note")
     assert len(notes) == 1 and notes[0].location["y"] < answers[1].location["y"]  # under the first answer

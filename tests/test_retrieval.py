@@ -61,3 +61,15 @@ def test_ordinals_by_kind() -> None:
     assert ordinals("두 번째 회의는 언제") == {("번째", 2)}
     assert ordinals("제8회 교육 공공데이터 대회, 제7차 공동위원회") == {("회", 8), ("차", 7)}
     assert ordinals("1차 서면 심사") == frozenset()
+
+
+@pytest.mark.parametrize(("question", "spurious"), [
+    ("GPU는 언제까지 몇 장 확보하나요?", "하나"),  # 확보+하+나요, not 확보 + 하나 (one) + 요
+    ("지정된 마이스터고는 몇 개인가요?", "개인"),  # 개+이+ㄴ가요, not 개인 (a person)
+    ("AI 인재 TF는 무엇을 추진할 계획인가요?", "인가"),  # 계획+이+ㄴ가요, not 인가 (a licence)
+])
+def test_a_predicate_is_not_split_into_words_it_does_not_hold(engine: Any, question: str, spurious: str) -> None:
+    """Words the index knows that a question's verb ending happens to spell are not its words (they pulled
+    "객체 하나당" rows above the GPU sentence); a noun compound the index never saw is still split."""
+    assert spurious not in engine.analyzer.analyse(question).toks
+    assert {"청년", "도약"} <= set(engine.analyzer.analyse("청년도약부트캠프는 언제 하나요?").toks)
