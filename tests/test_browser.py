@@ -6,6 +6,7 @@ UPDATE_SCREENSHOT=1 copies the screenshots into docs/.
 
 from __future__ import annotations
 
+import re
 import sqlite3
 import time
 from pathlib import Path
@@ -167,6 +168,18 @@ def test_a_letter_becomes_a_draft_that_downloads_as_docx(app_url: str, driver: A
     assert "20만장" in draft and "5명" in draft  # two answered parts, each quoting its document
     assert "현재 공개된 자료에서 확인되지 않습니다" in draft  # the budget part
     assert "문의처:" in draft and "044-" in draft
+    # a reply's register: each answered paragraph opens by naming its document, headings are the bare asks,
+    # each desk is listed once, and the closing points up at the desks above it
+    lines = draft.split("\n")
+    heads = [i for i, line in enumerate(lines) if line.startswith("□ ")]
+    answered = [lines[i + 1] for i in heads if "확인되지 않습니다" not in lines[i + 1]]
+    assert len(heads) == 3 and all(not lines[i].endswith("?") for i in heads)
+    lead = re.compile(r"「[^」]+」\(\d{4}-\d\d-\d\d\)에 따르면, ")
+    assert answered and all(lead.match(p) for p in answered), answered
+    assert "문의하신 ‘AI 인재 TF에 배정된 예산은 얼마인가요’는 현재 공개된 자료에서 확인되지 않습니다." in lines
+    desks = [line for line in lines if line.startswith("문의처:")]
+    assert len(desks) == len({d.split(" (")[0] for d in desks}) == 2
+    assert lines.index(desks[-1]) < next(i for i, line in enumerate(lines) if "위 문의처로" in line)
     cards = driver.find_element(By.CSS_SELECTOR, "#draft-sources").text
     assert "msit_2025-09-30_ai_core_project_tf.txt" in cards and "moe_2026-03-04_105494.hwp" in cards
     _shot(driver, tmp_path, "draft.png")
