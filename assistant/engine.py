@@ -36,6 +36,7 @@ from assistant.tuning import TUNING
 from core import store
 from core.embedder import E5Embedding
 from core.errors import UserError
+from core.lexicons import asking
 
 log = logging.getLogger(__name__)
 MAX_PARTS = 5  # a longer list of questions is answered in its first five
@@ -199,11 +200,7 @@ def _trust(reading: Reading) -> float:
 def _has_topic(q: Query) -> bool:
     """The part names what it is about: a quoted name, or a noun that is not a word of asking
     ("담당 부서는 어디인가요?" names none: it asks about the topic of the part before it)."""
-    return bool(q.names) or any(t not in CONTACT_WORDS and t not in _COURTESY for t in (q.anchor, q.focus) if t)
-
-
-# Words of a polite request ("알려주시면 감사하겠습니다"): never what a part is about.
-_COURTESY = frozenset({"감사", "부탁", "답변", "회신", "안내", "확인", "말씀"})
+    return bool(q.names) or any(t not in CONTACT_WORDS and t not in asking() for t in (q.anchor, q.focus) if t)
 
 
 def _topic(q: Query) -> str:

@@ -12,7 +12,7 @@ from functools import cache
 
 from assistant.corpus import PAREN, Corpus
 from assistant.glossary import korean_terms, synonym_groups
-from core.lexicons import counter_answers, question_counters, slang
+from core.lexicons import asking, counter_answers, question_counters, slang
 from core.patterns import ROLES
 from core.text import analyse, focus_noun, plain, respace, subject_of, tokens, topic_nouns, verb_roots
 
@@ -88,9 +88,6 @@ _ASKS_UNTIL = re.compile(r"언제\s*까지|마감|기한|until|deadline", re.I)
 UNTIL_DATE = re.compile(r"^(?=[\s\S]*(?:까지|마감|[~∼～]))[\s\S]*?(?:" + HAS_DATE.pattern + ")")
 _LATIN = re.compile(r"[A-Za-z]")
 _HANGUL = re.compile(r"[가-힣]")
-# Words that ask for content rather than name it ("…의 미션은?", "주요 내용"): not coverage.
-_ASKING = frozenset({"미션", "내용", "역할", "주요", "설명", "요약", "개요", "무슨", "정보", "알다", "궁금",
-                     "보도", "자료", "보도자료", "문서", "정의", "의미", "뜻", "방향", "주소"})
 _UNSPACED = re.compile(r"[가-힣A-Za-z]{9,}")
 _HANGUL_RUN = re.compile(r"[가-힣]{3,}")
 HANGUL_ONLY = re.compile(r"^[가-힣]+$")
@@ -168,7 +165,7 @@ class Analyzer:
         # A joined noun run the index never saw ("사교육비조사결과발표") is an artefact of a
         # question typed without spaces, not a missing concept; its parts carry the meaning.
         toks = [t for t in dict.fromkeys([*tokens(source), *extra])
-                if (t in single or t in self.corpus.idf) and t not in _ASKING and t not in question_counters()]
+                if (t in single or t in self.corpus.idf) and asking().get(t) != "ask" and t not in question_counters()]
         verbs, predicates = verb_roots(source)
         # An English question's head noun is a guess through the glossary: not a requirement.
         focus = "" if english else focus_noun(repaired)

@@ -4,6 +4,7 @@
 - slang.tsv: words citizens type and the words the documents use (고딩 -> 고등학생)
 - counters.tsv: the counters a question asks with (몇 개교) and what a passage may answer with
 - ministries.tsv: ministries and the short names questions use (과기정통부, 과기부)
+- asking.tsv: words that ask or are polite, not what a question is about
 - units.tsv: units a number carries (원, 배, 대 …), with the counters, for checking generated numbers
 """
 
@@ -57,3 +58,9 @@ def ministries() -> dict[str, tuple[str, ...]]:
 def units() -> frozenset[str]:
     """Every unit and counter a number may carry (원, 명, 개, 개월, %, 년 …)."""
     return frozenset(r[0] for r in [*_rows("units.tsv"), *_rows("counters.tsv")] if r[0])
+
+
+@cache
+def asking() -> dict[str, str]:
+    """A word of asking or courtesy (Kiwi's token form) -> its role: "ask" or "courtesy"."""
+    return {r[0]: r[1] for r in _rows("asking.tsv")}

@@ -73,3 +73,10 @@ def test_a_predicate_is_not_split_into_words_it_does_not_hold(engine: Any, quest
     "객체 하나당" rows above the GPU sentence); a noun compound the index never saw is still split."""
     assert spurious not in engine.analyzer.analyse(question).toks
     assert {"청년", "도약"} <= set(engine.analyzer.analyse("청년도약부트캠프는 언제 하나요?").toks)
+
+
+def test_words_of_asking_and_courtesy_are_not_what_a_question_is_about(engine: Any) -> None:
+    """core/lexicon/asking.tsv holds Kiwi's token forms (궁금하, 알, 드리), so they are dropped as written."""
+    toks = engine.analyzer.analyse("반도체 부트캠프 모집 인원이 궁금합니다. 알고 싶습니다. 부탁드립니다.").toks
+    assert {"반도체", "모집", "인원"} <= set(toks) and not {"궁금하", "알", "드리", "부탁"} & set(toks)
+
