@@ -113,8 +113,9 @@ def label_of(question: str, names: Collection[str], sourced: str = "") -> str:
     number of the letter stays when its word is in `sourced`, the passages that answer the part)."""
     question = LEADING_LINK.sub("", question.strip())
     question = _LEAD_IN.sub("", question, count=1) or question
-    kept = _fold(sourced)
-    words = [w for w in question.split() if (not _DIGIT_WORD.fullmatch(w) or _fold(w.strip("?？.!,")) in kept)
+    kept = _norm(sourced)
+    words = [w for w in question.split() if (not _DIGIT_WORD.fullmatch(w) or all(
+                 _number_in(m, kept) for m in _NUMBER.finditer(_norm(w.strip("?？.!,")))))
              and not any(n in w for n in names if n)]
     label = " ".join(words).strip(" ?？.!")
     return label[:80] or "문의 사항"
@@ -202,6 +203,17 @@ def fold_spaced(text: str) -> str:
     return " ".join(_fold(w) for w in text.split())
 
 
+def _number_in(m: re.Match[str], flat: str, years: Collection[int] = ()) -> bool:
+    """A number (a _NUMBER match, with its unit) is in the normalised text as a whole number (8 is not in
+    800만원), or is a year among `years` or written short there (2030 for '30)."""
+    num, digits = m.group(0).strip(), m.group(1)
+    glued = num.rsplit(" ", 1)[0] if re.search(r"\s[가-힣]$", num) else num  # "50억 지원": 지 starts a word
+    if any(re.search(rf"(?<![\d,.]){re.escape(n)}" + (r"(?![\d,.]*\d)" if n == digits else ""), flat)
+           for n in dict.fromkeys((num, glued))):
+        return True
+    return bool(re.fullmatch(r"20\d\d", digits)) and (int(digits) in years or f"'{digits[2:]}" in flat)
+
+
 def _norm(text: str) -> str:
     """Matching form: NFKC, lower case, dashes and quotes unified, runs of whitespace as one space."""
     return " ".join(fold_spaced(text).split())
@@ -229,14 +241,6 @@ def unsourced(draft: Draft, names: Collection[str]) -> list[str]:
     flat = _norm(passages)
     years = {int(c.date[:4]) + d for c in draft.references if c.date[:4].isdigit() for d in (-1, 0, 1)}
     bad = [p for p in WRITTEN_PHONE.findall(body) if p not in flat]
-    for m in _NUMBER.finditer(WRITTEN_PHONE.sub(" ", body)):
-        num, digits = m.group(0).strip(), m.group(1)
-        glued = num.rsplit(" ", 1)[0] if re.search(r"\s[가-힣]$", num) else num  # "50억 지원": 지 starts a word
-        if any(re.search(rf"(?<![\d,.]){re.escape(n)}" + (r"(?![\d,.]*\d)" if n == digits else ""), flat)
-               for n in dict.fromkeys((num, glued))):
-            continue
-        if re.fullmatch(r"20\d\d", digits) and (int(digits) in years or re.search(rf"'{digits[2:]}", flat)):
-            continue
-        bad.append(num)
+    bad += [m.group(0).strip() for m in _NUMBER.finditer(WRITTEN_PHONE.sub(" ", body)) if not _number_in(m, flat, years)]
     bad += [n for n in names if n and n in body and n not in passages]
     return bad

@@ -245,11 +245,12 @@ def _rarest(text: str, idf: Callable[[str], float], documents: Sequence[set[str]
 
 
 def _same_document(previous: str, question: str, idf: Callable[[str], float], documents: Sequence[set[str]]) -> bool:
-    """Some document has both the previous topic's rarest word and the question's ("대교협" in the release the
-    previous turn was about): the question may go on about that document."""
+    """Some document has both the rarest word of the previous topic and of the question's ("대교협" in the
+    release the previous turn was about; not "사업문의", a joined run of the question's asking words): the
+    question may go on about that document."""
     if not documents:
         return False
-    old, new = _rarest(topic_phrase(previous, idf) or previous, idf, documents), _rarest(question, idf, documents)
+    old, new = (_rarest(topic_phrase(text, idf) or text, idf, documents) for text in (previous, question))
     return bool(old and new and old != new) and any(old in words and new in words for words in documents)
 
 

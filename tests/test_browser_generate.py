@@ -48,8 +48,10 @@ def test_a_streamed_answer_checks_each_sentence_as_it_comes_and_shows_only_the_c
     while time.time() < deadline and not driver.find_elements(By.CSS_SELECTOR, "#chat .answer .checked"):
         now = str(driver.execute_script("return document.querySelector('#chat .answer.streaming')?.innerText || ''"))
         streamed = streamed or now
-        if driver.find_elements(By.CSS_SELECTOR, "#chat .answer.streaming .dropped-live"):
-            live = live or now
+        if not live:  # the streaming answer's text read in the same call as its dropped-sentence notice
+            live = str(driver.execute_script(
+                "const a = document.querySelector('#chat .answer.streaming');"
+                "return a && a.querySelector('.dropped-live') ? a.innerText : ''"))
         time.sleep(0.05)
     assert streamed.startswith("2030년까지"), "the text was not shown while it was written"
     assert "20만장 이상 확보합니다" in live and "✓" in live and "근거가 확인되지 않은 문장을 뺍니다" in live, (

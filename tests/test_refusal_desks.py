@@ -20,13 +20,19 @@ def test_the_bar_is_fitted_and_pays_on_documents_it_was_not_fitted_on() -> None:
 
 
 def test_a_low_confidence_refusal_names_no_desk_and_a_confident_one_does(engine: Any) -> None:
-    guess = engine.read("우주항공청 개청일은?")
-    assert guess.turns[0].confidence < desk_bar()
-    refused = engine.answer(guess)
-    assert refused.route == "refusal" and not refused.citations and PHONE not in refused.answer
-    confident = engine.read("국방부 군 급식 개선 계획은?")
-    assert confident.turns[0].confidence >= desk_bar()
-    pointed = engine.answer(confident)
+    # The same refusal on either side of the bar: under it, no desk and no phone; at it, the desk to ask.
+    assert engine.composer.env.desk_bar == desk_bar()
+    reading = engine.read("우주항공청 개청일은?")
+    confidence = reading.turns[0].confidence
+    bar = engine.composer.env.desk_bar
+    try:
+        engine.composer.env.desk_bar = confidence + 1e-6
+        guess = engine.answer(reading)
+        engine.composer.env.desk_bar = confidence
+        pointed = engine.answer(reading)
+    finally:
+        engine.composer.env.desk_bar = bar
+    assert guess.route == "refusal" and not guess.citations and PHONE not in guess.answer
     assert pointed.route == "refusal" and pointed.citations and "담당 부서에 문의해 보세요" in pointed.answer
 
 
