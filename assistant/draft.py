@@ -208,10 +208,15 @@ def _number_in(m: re.Match[str], flat: str, years: Collection[int] = ()) -> bool
     800만원), or is a year among `years` or written short there (2030 for '30)."""
     num, digits = m.group(0).strip(), m.group(1)
     glued = num.rsplit(" ", 1)[0] if re.search(r"\s[가-힣]$", num) else num  # "50억 지원": 지 starts a word
-    if any(re.search(rf"(?<![\d,.]){re.escape(n)}" + (r"(?![\d,.]*\d)" if n == digits else ""), flat)
+    if any(re.search(rf"(?<![\d,.]){_spaced(n, digits)}" + (r"(?![\d,.]*\d)" if n == digits else ""), flat)
            for n in dict.fromkeys((num, glued))):
         return True
     return bool(re.fullmatch(r"20\d\d", digits)) and (int(digits) in years or f"'{digits[2:]}" in flat)
+
+
+def _spaced(num: str, digits: str) -> str:
+    """A pattern of a number whose unit may be written with or without a space (50억원 = 50억 원)."""
+    return re.escape(digits) + "".join(r"\s?" + re.escape(c) for c in num[len(digits):] if not c.isspace())
 
 
 def _norm(text: str) -> str:

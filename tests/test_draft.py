@@ -182,6 +182,10 @@ def test_a_label_keeps_the_letters_number_only_when_a_cited_passage_has_it() -> 
     asked = "뉴스에서 봤는데요, 2030년까지 AI 코어인재를 몇 명 확보하나요?"
     assert label_of(asked, set()) == "AI 코어인재를 몇 명 확보하나요"
     assert label_of(asked, set(), "2030년까지 AI 코어인재 3천명 확보를 추진한다.") == "2030년까지 AI 코어인재를 몇 명 확보하나요"
+    assert label_of(asked, set(), "'30년까지 AI 코어인재 3천명 확보를 추진한다.").startswith("2030년까지")  # '30 = 2030
+    # a whole number of the passage, its unit written with or without a space; never a digit inside another
+    assert label_of("월 8 백만원 이상 가구는?", set(), "800만원 이상에서 66만 2천원") == "월 백만원 이상 가구는"
+    assert label_of("50억원 지원 사업은?", set(), "50억 원을 지원한다") == "50억원 지원 사업은"
 
 
 def test_a_paragraph_names_the_document_it_quotes() -> None:
