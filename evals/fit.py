@@ -42,7 +42,7 @@ from assistant.features import NAMES
 from assistant.ranker import DECISION, Decision, Ranker, assign, decision_row
 from assistant.settings import load_settings
 from evals.labels import Item, answered, build
-from evals.scorers import load_cases
+from evals.scorers import Case, load_cases
 from evals.thresholds import Table, summary
 
 TRAIN = "evals/train"
@@ -178,6 +178,28 @@ def calibration(prob: np.ndarray, y: np.ndarray, bins: int = 5) -> list[tuple[fl
     return out
 
 
+def read_all(engine: Engine, cases: list[Case], cache: Path | None, log: Any) -> list[Item]:
+    """Every case read by the engine's loop. With a cache, a case read before on the same indexed files (same
+    digests) and labelled the same is reused and only the others are read: adding a training file costs its
+    own questions. A change of the engine's code needs a new cache (delete the file)."""
+    index = sorted(engine.db.execute("SELECT source, digest FROM files").fetchall())
+    saved: dict[str, Any] = {}
+    if cache and cache.exists():
+        saved = pickle.loads(cache.read_bytes())
+        if not isinstance(saved, dict) or saved.get("index") != index:
+            log(f"{cache} was read on other indexed files: every question is read again")
+            saved = {}
+    old: dict[Case, Item] = saved.get("items", {})
+    todo = [c for c in cases if c not in old]
+    fresh = dict(zip(todo, build(engine, todo)))
+    items = [old.get(c) or fresh[c] for c in cases]
+    if cache:
+        log(f"{len(cases) - len(todo)} questions from {cache}, {len(todo)} read")
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        cache.write_bytes(pickle.dumps({"index": index, "items": {**old, **fresh}}))
+    return items
+
+
 def main(argv: list[str] | None = None) -> None:
     """Read, cross-validate both ways, fit on everything, write the ranker file and its report."""
     parser = argparse.ArgumentParser(prog="python -m evals.fit")
@@ -186,7 +208,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--dev", default=DEV)
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--out", default=".fit/ranker.json", help="the new ranker file (the shipped one is untouched)")
-    parser.add_argument("--cache", help="pickle of the read questions: read if it exists, else written")
+    parser.add_argument("--cache", help="pickle of the read questions: those read on the same index are reused")
     parser.add_argument("--report", default="docs/eval/fit.json", help="the CV tables, as JSON")
     args = parser.parse_args(argv)
     from sklearn.metrics import roc_auc_score
@@ -197,13 +219,7 @@ def main(argv: list[str] | None = None) -> None:
     engine = Engine(load_settings(index_dir=args.index), ranker=Ranker.untrained(NAMES))
     files = [*sorted(Path(args.train).glob("*.jsonl")), Path(args.dev)]
     cases = [c for c in load_cases(files) if c.kind != "dialogue"]
-    if args.cache and Path(args.cache).exists():
-        items: list[Item] = pickle.loads(Path(args.cache).read_bytes())
-    else:
-        items = build(engine, cases)
-        if args.cache:
-            Path(args.cache).parent.mkdir(parents=True, exist_ok=True)
-            Path(args.cache).write_bytes(pickle.dumps(items))
+    items = read_all(engine, cases, Path(args.cache) if args.cache else None, log)
     n_parts = sum(len(it.labels) for it in items)
     with_answer = sum(1 for it in items for lab in it.labels if lab.any())
     docs = len({it.document for it in items if not it.document.startswith("(none)")})

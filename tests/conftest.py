@@ -141,7 +141,7 @@ def corpus_index(tmp_path_factory: pytest.TempPathFactory, embedder: Any) -> Pat
     report = indexer.ingest([CORPUS], progress=False)
     indexer.close()
     assert not report.skipped, report.skipped
-    assert len(report.added) + len(report.updated) + len(report.unchanged) == 57
+    assert len(report.added) + len(report.updated) + len(report.unchanged) == 66
     return index_dir
 
 
@@ -213,7 +213,7 @@ def corpus_index_server(tmp_path_factory: pytest.TempPathFactory, corpus_index: 
     indexer = Indexer(index_dir, ROOT, embedder, target)
     report = indexer.ingest([CORPUS], progress=False)
     indexer.close()
-    assert not report.skipped and len(report.added) == 57 and report.chunks_embedded == 0
+    assert not report.skipped and len(report.added) == 66 and report.chunks_embedded == 0
     return index_dir, target
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 from typing import Any
 
 import numpy as np
@@ -44,3 +45,23 @@ def test_document_grouped_folds_never_share_a_document() -> None:
     assert all(not (docs_in[a] & docs_in[b]) for a in range(5) for b in range(a + 1, 5))
     by_question = folds_of(items, 5, "question")
     assert len(set(by_question.tolist())) == 5 and np.bincount(by_question).min() >= 35
+
+
+def test_the_read_cache_reads_only_new_questions_and_only_on_the_same_index(engine: Any, tmp_path: Any) -> None:
+    from evals.fit import read_all
+
+    cache = tmp_path / "items.pkl"
+    gpu = _case("g", "msit_2025-09-30_ai_core_project_tf", question="과기부 gpu 목표")
+    said: list[str] = []
+    first = read_all(engine, [gpu], cache, said.append)
+    assert said[-1].startswith("0 questions from") and said[-1].endswith(", 1 read")
+    talent = _case("t", "msit_2025-09-30_ai_core_project_tf", question="AI 인재 TF 목표")
+    both = read_all(engine, [gpu, talent], cache, said.append)
+    assert "1 questions from" in said[-1] and said[-1].endswith(", 1 read")
+    assert both[0].reading.turns[0].part == first[0].reading.turns[0].part
+    assert [c.text for c in both[0].reading.turns[0].cands] == [c.text for c in first[0].reading.turns[0].cands]
+    saved = pickle.loads(cache.read_bytes())
+    saved["index"] = [("corpus/other.txt", "0")]
+    cache.write_bytes(pickle.dumps(saved))
+    read_all(engine, [gpu], cache, said.append)
+    assert "other indexed files" in said[-2] and said[-1].endswith(", 1 read")

@@ -18,7 +18,7 @@ MANIFEST = read_manifest(CORPUS)
 
 
 def test_corpus_is_complete_and_has_a_manifest_row_per_file() -> None:
-    assert len(FILES) == 57
+    assert len(FILES) == 66
     assert {p.name for p in FILES} == set(MANIFEST)
     assert {p.suffix for p in FILES} == {".txt", ".md", ".pdf", ".hwpx", ".hwp"}
 

@@ -12,7 +12,7 @@ from tests.conftest import ROOT
 
 def test_only_indexed_files_inside_the_corpus_are_served(corpus_index: Path) -> None:
     files = SourceFiles(store.connect(corpus_index), ROOT, Path("corpus"))
-    assert len(files.allowed) == 57
+    assert len(files.allowed) == 66
     assert files.file("corpus/moe_2026-03-09_105557.hwpx") == ROOT / "corpus" / "moe_2026-03-09_105557.hwpx"
     for name in ("corpus/manifest.tsv", "corpus/../README.md", "../corpus/moe_2026-03-09_105557.hwpx",
                  "/etc/passwd", "pyproject.toml", "corpus/", ""):
