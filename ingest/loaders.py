@@ -28,6 +28,8 @@ def load(path: Path, root: Path, manifest: dict[str, DocMeta] | None = None) -> 
             raise LoadError("the file is empty")
     except FileNotFoundError as exc:
         raise LoadError("the file disappeared while the run was reading it") from exc
+    if suffix in (".hwp", ".hwpx"):
+        suffix = hwp_format(path, suffix)
     if suffix in (".txt", ".md"):
         blocks, paged = read_text(path)
     elif suffix == ".pdf":
@@ -54,6 +56,16 @@ def load(path: Path, root: Path, manifest: dict[str, DocMeta] | None = None) -> 
     return Document(source=relative_source(path, root), meta=meta, blocks=tuple(blocks), paged=paged)
 
 
+def hwp_format(path: Path, suffix: str) -> str:
+    """An HWP file's real format, by its first bytes: a zip is HWPX and an OLE2 compound file is HWP 5.0,
+    whatever the name says (NTIS attachments and mail often keep ".hwp" on an HWPX). Neither: the name's."""
+    with path.open("rb") as f:
+        head = f.read(len(_OLE2))
+    return ".hwpx" if head.startswith(_ZIP) else ".hwp" if head == _OLE2 else suffix
+
+
+_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ZIP = b"PK\x03\x04"
 _PUA = re.compile("[\ue000-\uf8ff]")
 _SPACES = re.compile(r"[ \u00a0\u2002\u2003\u3000]+")
 

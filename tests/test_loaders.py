@@ -95,3 +95,17 @@ def test_header_metadata_for_a_file_without_manifest_row(tmp_path: Path) -> None
     doc = load(copy, tmp_path)
     assert doc.meta.date == "2026-04-24"
     assert "인공지능 인재양성 전담팀(TF) 출범" in doc.meta.title
+
+
+def test_an_hwp_file_is_read_by_its_content_whatever_its_name_says(tmp_path: Path) -> None:
+    """NTIS serves HWPX attachments under ".hwp" names (and the other way round): the first bytes decide."""
+    for real, other in (("kasa_2025-11-24_space_pioneer_call.hwpx", ".hwp"),
+                        ("msit_2025-11-13_nrl2_national_lab_call.hwp", ".hwpx")):
+        renamed = tmp_path / (Path(real).stem + other)
+        renamed.write_bytes((CORPUS / real).read_bytes())
+        doc = load(renamed, tmp_path)
+        assert [b.text for b in doc.blocks] == [b.text for b in load_doc(real).blocks]
+    text = tmp_path / "text.hwp"
+    text.write_text("한글 문서가 아닌 텍스트", encoding="utf-8")
+    with pytest.raises(LoadError, match="not an OLE2 compound file"):
+        load(text, tmp_path)
