@@ -78,13 +78,17 @@ def fit_booster(items: list[Item], idx: list[int]) -> Any:
 
 
 def rank(items: list[Item], idx: list[int], booster: Any) -> None:
-    """Score and sort the parts of these items with one booster (in place)."""
+    """Score and sort the parts of these items with one booster (in place). Each part's labels move with its
+    candidates: a later fit reads them side by side (matrix), so a sort that left them behind would teach the
+    next ranker another candidate's label."""
     ranker = Ranker(NAMES, booster, None, 0.0, 1.0)
     for i in idx:
-        for t in items[i].reading.turns:
+        for j, t in enumerate(items[i].reading.turns):
             if t.cands:
                 assign(t.cands, ranker.raw(ranker.matrix(t.cands)))
-                t.cands.sort(key=lambda c: (-c.score, c.rank, c.unit.seq))
+                order = sorted(range(len(t.cands)), key=lambda k: (-t.cands[k].score, t.cands[k].rank, t.cands[k].unit.seq))
+                t.cands[:] = [t.cands[k] for k in order]
+                items[i].labels[j] = items[i].labels[j][order]
 
 
 def decision_rows(items: list[Item]) -> tuple[np.ndarray, np.ndarray, list[tuple[int, int]]]:

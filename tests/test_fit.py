@@ -65,3 +65,25 @@ def test_the_read_cache_reads_only_new_questions_and_only_on_the_same_index(engi
     cache.write_bytes(pickle.dumps(saved))
     read_all(engine, [gpu], cache, said.append)
     assert "other indexed files" in said[-2] and said[-1].endswith(", 1 read")
+
+
+class _Reversed:
+    """A booster that ranks a part's candidates in the reverse of the order they come in."""
+
+    def predict(self, x: Any, num_threads: int = 1) -> Any:
+        return np.arange(len(x), dtype=np.float64)
+
+
+def test_ranking_a_part_moves_its_labels_with_its_candidates(engine: Any) -> None:
+    from evals.fit import rank
+    from evals.labels import build
+
+    cases = [_case("g", "msit_2025-09-30_ai_core_project_tf", question="과기부 GPU 확보 목표는 몇 장인가요?")]
+    items = build(engine, cases)
+    before = [(c.text, int(lab)) for c, lab in zip(items[0].reading.turns[0].cands, items[0].labels[0])]
+    assert len(before) > 2 and 0 < sum(lab for _, lab in before) < len(before)
+    rank(items, [0], _Reversed())
+    after = [(c.text, int(lab)) for c, lab in zip(items[0].reading.turns[0].cands, items[0].labels[0])]
+    assert after == before[::-1]
+    g = items[0].golds[0]
+    assert [label(g, c.text, c.source) for c in items[0].reading.turns[0].cands] == [lab for _, lab in after]
