@@ -87,6 +87,18 @@ class Corpus:
         """Inverse document frequency of a token; unseen tokens get the maximum."""
         return self.idf.get(token, self.max_idf)
 
+    @functools.cached_property
+    def _doc_idf(self) -> dict[str, float]:
+        n = len(self.doc_tokens)
+        df = Counter(t for words in self.doc_tokens.values() for t in words)
+        return {t: math.log(1 + (n - c + 0.5) / (c + 0.5)) / math.log(1 + (n + 0.5) / 0.5) for t, c in df.items()}
+
+    def topic_idf(self, token: str) -> float:
+        """How well a word names what a message is about: its IDF over passages, or over documents (on the
+        same scale) when that is higher. A call's own name ("ITRC") fills many of its passages, so passages
+        alone call it common; few documents name it."""
+        return max(self.idf_of(token), self.max_idf * self._doc_idf.get(token, 1.0))
+
 
 # Names the documents quote: 「모두의 한국어」, ‘코-위크 아카데미’, ｢재직자 인공지능·디지털 집중과정｣.
 _QUOTED = re.compile(r"「([^」\n]{2,40})」|｢([^｣\n]{2,40})｣|『([^』\n]{2,40})』|‘([^’\n]{2,40})’|“([^”\n]{2,40})”")

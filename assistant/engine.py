@@ -93,8 +93,8 @@ class Engine:
         # A follow-up ("그럼 담당자는?") is read against the conversation. A message with a topic of its own
         # stands alone, unless a document shares its topic with the previous turn's ("대교협 담당 팀장은?"):
         # then both readings are answered and the one the decision trusts more is kept (ties: as typed).
-        strict = resolve(message, history, self.corpus.idf_of)
-        leaning = resolve(message, history, self.corpus.idf_of, list(self.corpus.doc_tokens.values()))
+        strict = resolve(message, history, self.corpus.topic_idf)
+        leaning = resolve(message, history, self.corpus.topic_idf, list(self.corpus.doc_tokens.values()))
         reading = self._read(message, strict, filters)
         if leaning != strict:
             other = self._read(message, leaning, filters)

@@ -17,7 +17,8 @@ from core.lexicons import glossary
 @cache
 def _rx() -> re.Pattern[str]:
     keys = sorted(glossary(), key=lambda k: (-len(k), k))
-    return re.compile(r"\b(" + "|".join(re.escape(k) for k in keys) + r")\b", re.I)
+    # a plural or a third person ("selects", "programmes") is the term it inflects
+    return re.compile(r"\b(" + "|".join(re.escape(k) for k in keys) + r")(?:s|es)?\b", re.I)
 
 
 def korean_terms(question: str) -> str:

@@ -90,6 +90,7 @@ _LATIN = re.compile(r"[A-Za-z]")
 _HANGUL = re.compile(r"[가-힣]")
 _UNSPACED = re.compile(r"[가-힣A-Za-z]{9,}")
 _HANGUL_RUN = re.compile(r"[가-힣]{3,}")
+_KOREAN_WORDS = re.compile(r"[가-힣][가-힣0-9·]*")
 HANGUL_ONLY = re.compile(r"^[가-힣]+$")
 MONEY = re.compile(r"\d[\d,.]*\s?(?:[만천백억조]\s?){0,3}원")
 PERCENT = re.compile(r"\d[\d,.]*\s?%")
@@ -158,7 +159,8 @@ class Analyzer:
         if english:
             # Match the Korean words of the glossary and acronyms (GPU, AI, TF); English function
             # words and numbers written differently ("2030" vs "'30년") are not evidence.
-            source = korean_terms(question)
+            # and the Korean the question writes itself ("… Autonomous Lab (AI-네이티브 첨단바이오 자율실험실)")
+            source = " ".join([korean_terms(question), *_KOREAN_WORDS.findall(question)]).strip()
             repaired = f"{question} {source}".strip()
             extra = [a.lower() for a in re.findall(r"\b([A-Z][A-Z0-9]+)s?\b", question)]
         single = set(tokens(source, joined=False)) | set(extra)

@@ -22,7 +22,7 @@ def test_the_bar_is_fitted_and_pays_on_documents_it_was_not_fitted_on() -> None:
 def test_a_low_confidence_refusal_names_no_desk_and_a_confident_one_does(engine: Any) -> None:
     # The same refusal on either side of the bar: under it, no desk and no phone; at it, the desk to ask.
     assert engine.composer.env.desk_bar == desk_bar()
-    reading = engine.read("우주항공청 개청일은?")
+    reading = engine.read("늘봄학교 강사 시급은 얼마인가요?")
     confidence = reading.turns[0].confidence
     bar = engine.composer.env.desk_bar
     try:
@@ -40,7 +40,7 @@ def test_the_measure_counts_every_refusal_whatever_the_bar(engine: Any, tmp_path
     from evals.refusal_desks import refused_parts
 
     one = tmp_path / "one.jsonl"
-    one.write_text(json.dumps({"id": "u1", "kind": "unanswerable", "question": "우주항공청 개청일은?",
+    one.write_text(json.dumps({"id": "u1", "kind": "unanswerable", "question": "늘봄학교 강사 시급은 얼마인가요?",
                                "answerable": False, "facts": [], "support": "", "source_hint": "", "page": None},
                               ensure_ascii=False) + "\n", encoding="utf-8")
     bar = engine.composer.env.desk_bar

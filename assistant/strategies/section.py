@@ -54,8 +54,10 @@ def section_answer(turn: Turn, env: Env) -> Reply | None:
                 picked.append((sent, page))
     if not any(_SENTENCE_END.search(sent) for sent, _ in picked):
         return None  # labels and table cells: not something to quote as the section's content
+    # the section is named only when it says no figure the cited passage lacks ("□ 신청기간 ※ 공고일 : 2025. 11. 24.")
+    named = f"'{chunk.section}' " if chunk.section in chunk.text or not HAS_NUMBER_HINT.search(chunk.section) else "관련 "
     return _quoted("section", item, [(s, p, chunk.text) for s, p in picked],
-                   f"「{item.title}」({item.date})의 '{chunk.section}' 부분입니다:")
+                   f"「{item.title}」({item.date})의 {named}부분입니다:")
 
 
 def overview_answer(turn: Turn, env: Env) -> Reply | None:
