@@ -108,7 +108,13 @@ def test_unanswerable_questions_are_refused_with_a_desk_to_ask(engine: Any, ques
 
 def test_a_refusal_names_the_desk_of_the_section_asked_about(engine: Any) -> None:
     # The seed release lists a desk per TF: a refused question about one TF names that TF's desk, not [총괄].
-    answer = engine.ask("AI 인재 TF에 배정된 예산은 얼마인가요?")
+    # Which desk, not whether: the fitted bar (test_refusal_desks) decides whether a low-confidence refusal names one.
+    bar = engine.composer.env.desk_bar
+    try:
+        engine.composer.env.desk_bar = 0.0
+        answer = engine.ask("AI 인재 TF에 배정된 예산은 얼마인가요?")
+    finally:
+        engine.composer.env.desk_bar = bar
     assert not answer.answerable
     assert "소프트웨어정책과" in answer.answer and "044-202-6321" in answer.answer, answer.answer
     assert "정보통신정책총괄과" not in answer.answer
