@@ -59,13 +59,14 @@ def load(path: Path, root: Path, manifest: dict[str, DocMeta] | None = None) -> 
 def hwp_format(path: Path, suffix: str) -> str:
     """An HWP file's real format, by its first bytes: a zip is HWPX and an OLE2 compound file is HWP 5.0,
     whatever the name says (NTIS attachments and mail often keep ".hwp" on an HWPX). Neither: the name's."""
+    import olefile  # the test read_hwp5 makes
+
     with path.open("rb") as f:
-        head = f.read(len(_OLE2))
-    return ".hwpx" if head.startswith(_ZIP) else ".hwp" if head == _OLE2 else suffix
+        head = f.read(len(_ZIP))
+    return ".hwpx" if head == _ZIP else ".hwp" if olefile.isOleFile(str(path)) else suffix
 
 
-_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_ZIP = b"PK\x03\x04"
+_ZIP = b"PK\x03\x04"  # a zip's local header, also of a cut or damaged one
 _PUA = re.compile("[\ue000-\uf8ff]")
 _SPACES = re.compile(r"[ \u00a0\u2002\u2003\u3000]+")
 
